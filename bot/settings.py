@@ -1,0 +1,112 @@
+"""The one settings class. Nothing else in the project reads the environment.
+
+Every field is read from an environment variable of the same name in upper case (no prefix), or from a
+``.env`` file in the working directory. ``tests/test_settings_docs.py`` checks that README.md documents
+every field, so the table there stays true.
+
+Placeholder secrets (the shipped defaults) are accepted only when ``APP_ENV=development`` (the default, so
+that ``make run`` works with no configuration); any other ``APP_ENV`` refuses to start with them.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Shipped placeholders. The AES key is the 43-character example from Tencent's sample code: fine for trying
+# the bot, never for a real account.
+PLACEHOLDER = "change-me"
+PLACEHOLDER_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+class SettingsError(ValueError):
+    """A setting is missing, malformed or a placeholder where a real value is required."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
+
+    app_env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    # WeChat official account (公众号 → 设置与开发 → 基本配置)
+    wechat_token: str = PLACEHOLDER
+    wechat_appid: str = "wx0000000000000000"
+    wechat_appsecret: str = PLACEHOLDER
+    wechat_encoding_aes_key: str = PLACEHOLDER_AES_KEY
+    wechat_api_base_url: str = "https://api.weixin.qq.com"
+    # WeChat waits 5 s for the passive reply; we answer well inside it and push anything slower.
+    wechat_reply_budget_s: float = 3.5
+    wechat_max_body_bytes: int = 64 * 1024
+    wechat_timestamp_tolerance_s: int = 300  # replayed requests older than this are refused
+    # WeChat's text limit: 2048 bytes of UTF-8 for a customer-service text message (we split above it).
+    wechat_text_limit_bytes: int = 2048
+
+    # Persistence
+    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'bot.sqlite3'}"
+    # Key for encrypting ID and phone numbers at rest (Fernet, urlsafe base64 of 32 bytes).
+    pii_key: str = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="
+
+    # Retrieval
+    chroma_path: Path = REPO_ROOT / "var" / "chroma"
+    chroma_host: str | None = None  # set to use a Chroma server instead of the embedded store
+    chroma_port: int = 8001
+    chroma_collection: str = "judgments"
+    bm25_path: Path = REPO_ROOT / "var" / "bm25"
+    embedding_model: str = "auto"  # "auto": the packaged Chinese model; or a local path / installed name
+    corpus_path: Path = REPO_ROOT.parent / "shared" / "data"
+    auto_ingest: bool = True  # on start, ingest the default corpus if the collection is empty
+
+    # The court this deployment serves (knowledge/court.yaml holds its area as editable data)
+    court_config: Path = REPO_ROOT / "knowledge" / "data" / "court.yaml"
+
+    # Optional LLM (any OpenAI-compatible endpoint). Unset: the template path, no LLM at all.
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = 8.0
+
+    # Workbench
+    session_secret: str = PLACEHOLDER
+    session_cookie_secure: bool = False  # True behind HTTPS (production)
+    session_max_age_s: int = 8 * 3600
+
+    max_text_chars: int = 2000  # longer litigant texts are cut with a polite note, never rejected
+
+    @model_validator(mode="after")
+    def _refuse_placeholders(self) -> Settings:
+        if self.app_env == "development" or self.app_env == "test":
+            return self
+        bad = [
+            name
+            for name, value in (
+                ("WECHAT_TOKEN", self.wechat_token),
+                ("WECHAT_APPSECRET", self.wechat_appsecret),
+                ("WECHAT_ENCODING_AES_KEY", self.wechat_encoding_aes_key),
+                ("SESSION_SECRET", self.session_secret),
+                ("PII_KEY", self.pii_key),
+            )
+            if value in (PLACEHOLDER, PLACEHOLDER_AES_KEY, Settings.model_fields["pii_key"].default)
+        ]
+        if bad:
+            raise SettingsError(f"APP_ENV={self.app_env} needs real values for: {', '.join(bad)}")
+        if len(self.wechat_encoding_aes_key) != 43:
+            raise SettingsError("WECHAT_ENCODING_AES_KEY must be the 43-character key from the WeChat console")
+        return self
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return Settings()
