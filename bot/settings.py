@@ -52,6 +52,7 @@ class Settings(BaseSettings):
 
     # Persistence
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'bot.sqlite3'}"
+    db_auto_migrate: bool = True  # run Alembic migrations to head on start (one worker should, in a cluster)
     # Key for encrypting ID and phone numbers at rest (Fernet, urlsafe base64 of 32 bytes).
     pii_key: str = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="
 

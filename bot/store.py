@@ -166,7 +166,8 @@ class _MemoryTx(DialogTx):
             if rec is None:
                 self._store._states.pop(key, None)
             else:
-                rec.version += 1
+                previous = self._store._states.get(key)
+                rec.version = (previous.version if previous else 0) + 1
                 self._store._states[key] = rec
         self._store._replies.update(self._replies)
 

@@ -1,0 +1,50 @@
+# 诉前辅导助手 — the two commands are `make run` and `make test`; everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint typecheck eval-retrieval bench-retrieval eval-causes bench ingest clean-data chromium
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	# The CPU build of torch first: this machine image carries it; an unpinned torch would pull CUDA (GBs).
+	$(PY) -m pip install --quiet "torch==2.13.0"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the bot (/wechat, /chat), the assessment API and the workbench on http://127.0.0.1:8000
+run: install
+	HF_HUB_OFFLINE=1 $(VENV)/bin/uvicorn server:create_app --factory --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+## The whole test suite (PostgreSQL tests run when TEST_DATABASE_URL's server answers; REQUIRE_POSTGRES=1 makes them mandatory)
+test: install chromium
+	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+typecheck: install
+	$(VENV)/bin/mypy bot knowledge retrieval casework web server.py
+
+eval-causes: install
+	HF_HUB_OFFLINE=1 $(PY) -m knowledge.eval_causes
+eval-retrieval: install
+	HF_HUB_OFFLINE=1 $(PY) -m retrieval.eval
+bench-retrieval: install
+	HF_HUB_OFFLINE=1 $(PY) -m retrieval.bench
+bench: install
+	HF_HUB_OFFLINE=1 $(PY) -m bench.load
+
+## Ingest a court's own judgments: make ingest CORPUS=/path/to/judgments.jsonl
+ingest: install
+	HF_HUB_OFFLINE=1 $(PY) -m retrieval.ingest $(CORPUS)
+
+clean-data:
+	rm -rf var/

@@ -1,0 +1,8 @@
+"""Imports every module that declares tables, so ``Base.metadata`` is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+import bot.audit
+import bot.store
+
+__all__ = ["bot"]
