@@ -68,4 +68,15 @@ class MaskingFilter(logging.Filter):
         if masked != message or record.args:
             record.msg = masked
             record.args = None
+        if record.exc_info:
+            # Exception messages carry user input too: render the traceback now, masked.
+            record.exc_text = mask_text(_FORMATTER.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()

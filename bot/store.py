@@ -65,7 +65,7 @@ class ProcessedMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
-class DuplicateMessage(Exception):  # noqa: N818 - a signal, not a failure
+class DuplicateMessage(Exception):
     """Another worker stored a reply for this message first; ``reply`` is the stored one."""
 
     def __init__(self, reply: dict[str, Any]) -> None:

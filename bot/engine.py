@@ -1,0 +1,132 @@
+"""The dialog engine: one message in, one reply out, everything that changes committed together.
+
+Flow of ``DialogEngine.handle`` (DESIGN.md, "The flow of one message"):
+
+1. open one store transaction; if the message has a dedupe key, claim it — a retry of a message already
+   handled gets the stored reply back and nothing else happens;
+2. load the dialog record of the sender (``SessionKey(channel, user_id)``);
+3. run one step of the transition table (``bot.flow``): global commands first, then the handler of the
+   current state; the step is pure — it returns the next state, the reply and a list of effects;
+4. carry out the effects (hand-off records, audit rows) in the same transaction, save the new record,
+   store the reply against the dedupe key, commit;
+5. paginate the reply for the channel (WeChat: ≤ the text limit per message, "回复 1 继续" for the rest).
+
+Errors: a ``DuplicateMessage`` from a concurrent worker is answered with the reply that worker stored;
+anything else rolls the transaction back (nothing half-written) and the person gets a polite
+"稍后再试" answer with the hotline; the error is logged with ID/phone numbers masked.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+
+import prompts
+from bot import flow
+from bot.messages import Channel, Incoming, Outgoing
+from bot.paging import paginate
+from bot.pii import mask_text
+from bot.settings import Settings
+from bot.store import DialogRecord, DialogStore, DuplicateMessage, SessionKey
+
+log = logging.getLogger(__name__)
+
+
+class EngineError(Exception):
+    """Base of the engine's own errors (never shown to a litigant)."""
+
+
+@dataclass
+class Services:
+    """What steps may consult (all optional so the engine runs with nothing but a store)."""
+
+    knowledge: Any = None  # knowledge.Knowledge
+    searcher: Any = None  # retrieval.types.Searcher
+    handoff: Any = None  # bot.handoff.HandoffPort
+    today: Callable[[], date] = date.today
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class DialogEngine:
+    def __init__(self, store: DialogStore, settings: Settings, services: Services | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.services = services or Services()
+        flow.validate_table()
+
+    # ------------------------------------------------------------------------------------------- public
+    def handle(self, msg: Incoming) -> Outgoing:
+        started = time.perf_counter()
+        try:
+            reply = self._handle_retrying(msg)
+        except DuplicateMessage as dup:
+            stored = dup.reply or self._stored_reply(_dedupe(msg)) or {}
+            log.info("duplicate message answered from the store")
+            return _outgoing(stored)
+        except Exception:  # the one place that turns any failure into a polite answer
+            log.exception("step failed for %s", mask_text(msg.user_id))
+            return Outgoing.of(prompts.load("error_generic"))
+        finally:
+            log.debug("handled %s in %.1f ms", type(msg).__name__, (time.perf_counter() - started) * 1000)
+        return reply
+
+    def reset(self, channel: Channel, user_id: str) -> None:
+        self.store.clear(SessionKey(channel.value, user_id))
+
+    # ------------------------------------------------------------------------------------------ private
+    def _handle_retrying(self, msg: Incoming) -> Outgoing:
+        """SQLite refuses a writer whose snapshot went stale ("database is locked"); such a step was rolled
+        back whole, so running it again is safe. Three tries, then the error goes up."""
+        for attempt in range(3):
+            try:
+                return self._handle_once(msg)
+            except OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 2:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _stored_reply(self, dedupe_key: str | None) -> dict[str, Any] | None:
+        if not dedupe_key:
+            return None
+        with self.store.transaction() as tx:
+            return tx.stored_reply(dedupe_key)
+
+    def _handle_once(self, msg: Incoming) -> Outgoing:
+        key = SessionKey(msg.channel.value, msg.user_id)
+        dedupe = _dedupe(msg)
+        with self.store.transaction() as tx:
+            if dedupe:
+                tx.claim_message(dedupe, key)
+            record = tx.load(key) or DialogRecord(state=flow.S.NEW.value)
+            ctx = flow.StepContext(
+                msg=msg, key=key, settings=self.settings, services=self.services, today=self.services.today()
+            )
+            step = flow.run_step(ctx, record)
+            extra_parts = flow.apply_effects(ctx, tx, step)
+            reply = Outgoing(parts=step.reply.parts + extra_parts, quick_replies=step.reply.quick_replies)
+            new_record = DialogRecord(state=step.next_state.value, data=step.data, version=record.version)
+            if not step.is_page:
+                reply = paginate(reply, new_record, msg.channel, self.settings.wechat_text_limit_bytes)
+            tx.save(key, new_record)
+            if dedupe:
+                tx.store_reply(dedupe, _as_dict(reply))
+        return reply
+
+
+def _dedupe(msg: Incoming) -> str | None:
+    return f"{msg.channel.value}:{msg.dedupe_key}" if msg.dedupe_key else None
+
+
+def _as_dict(reply: Outgoing) -> dict[str, Any]:
+    return {"parts": list(reply.parts), "quick": list(reply.quick_replies)}
+
+
+def _outgoing(stored: dict[str, Any]) -> Outgoing:
+    return Outgoing(parts=tuple(stored.get("parts", ())), quick_replies=tuple(stored.get("quick", ())))

@@ -1,0 +1,71 @@
+"""Build the running system once: the server's lifespan and the CLI both call ``build_runtime``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import make_engine, make_sessionmaker
+from bot.engine import DialogEngine, Services
+from bot.handoff_casework import CaseworkHandoff
+from bot.migrate import upgrade_to_head
+from bot.notify import OutboxNotifier
+from bot.settings import Settings
+from bot.store import SqlDialogStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db_engine: Engine
+    sessionmaker: sessionmaker[Session]
+    knowledge: Any
+    embedder: Any
+    services: Services
+    engine: DialogEngine
+
+    @property
+    def searcher(self) -> Any:
+        return self.services.searcher
+
+    def load_retrieval(self) -> bool:
+        """Ingest the default corpus if the index is empty, then build the searcher. False if unavailable."""
+        from retrieval.service import build_searcher, ensure_corpus
+
+        try:
+            if self.settings.auto_ingest:
+                count = ensure_corpus(self.settings)
+                log.info("judgment index ready: %d judgments", count)
+            self.services.searcher = build_searcher(self.settings)
+        except Exception:  # the bot keeps working without similar cases; the log says why
+            log.exception("similar-case search unavailable")
+            return False
+        return True
+
+    def close(self) -> None:
+        self.db_engine.dispose()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    import knowledge
+    from retrieval.embedder import make_embedder
+
+    db_engine = make_engine(settings.database_url)
+    if settings.db_auto_migrate:
+        upgrade_to_head(db_engine)
+    factory = make_sessionmaker(db_engine)
+    embedder: Any = None
+    try:
+        embedder = make_embedder(settings.embedding_model)
+    except Exception:  # keyword recognition still works; the log says why
+        log.exception("embedding model unavailable; cause recognition falls back to keywords")
+    kb = knowledge.build_knowledge(settings, embedder=embedder)
+    services = Services(knowledge=kb, searcher=None, handoff=CaseworkHandoff(settings, OutboxNotifier(settings)))
+    engine = DialogEngine(SqlDialogStore(factory), settings, services)
+    return Runtime(settings, db_engine, factory, kb, embedder, services, engine)

@@ -1,0 +1,206 @@
+"""The dialog engine with no knowledge loaded: the first conversation, global commands, dedupe, paging,
+bad input, and that a failing step leaves nothing behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import flow
+from bot.engine import DialogEngine, Services
+from bot.messages import (
+    Channel,
+    EventKind,
+    IncomingEvent,
+    IncomingText,
+    IncomingUnsupported,
+    IncomingVoice,
+    MenuKey,
+    Outgoing,
+)
+from bot.settings import Settings
+from bot.store import MemoryDialogStore, SessionKey, SqlDialogStore
+
+STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直不还"
+
+
+@pytest.fixture
+def engine(settings: Settings) -> DialogEngine:
+    return DialogEngine(MemoryDialogStore(), settings, Services())
+
+
+def text(engine: DialogEngine, t: str, user: str = "u1", key: str | None = None,
+         channel: Channel = Channel.WEB) -> Outgoing:
+    return engine.handle(IncomingText(user_id=user, channel=channel, dedupe_key=key, text=t))
+
+
+def state_of(engine: DialogEngine, user: str = "u1", channel: Channel = Channel.WEB) -> str | None:
+    rec = engine.store.get(SessionKey(channel.value, user))
+    return rec.state if rec else None
+
+
+def test_first_conversation_greets_takes_story_echoes_and_offers_routes(engine: DialogEngine) -> None:
+    hello = text(engine, "你好")
+    assert "诉前辅导助手" in hello.text and "请用几句话" in hello.text
+    assert state_of(engine) == "ask_story"
+    routes = text(engine, STORY)
+    assert "借了我五万块钱" in routes.text  # echoes what was understood
+    assert "1. 人民调解" in routes.text and "2. 网上立案" in routes.text and "3. 人工服务" in routes.text
+    assert "不是立案的前置条件" in routes.text  # mediation offered, never a condition
+    assert routes.quick_replies == ("1", "2", "3")
+    assert state_of(engine) == "choose_route"
+
+
+def test_story_typed_at_first_contact_is_taken_as_the_story(engine: DialogEngine) -> None:
+    out = text(engine, STORY)
+    assert state_of(engine) == "choose_route"
+    assert "借了我五万块钱" in out.text
+
+
+def test_short_story_asks_for_more(engine: DialogEngine) -> None:
+    text(engine, "你好")
+    out = text(engine, "借钱")
+    assert "再多说一点" in out.text
+    assert state_of(engine) == "ask_story"
+
+
+@pytest.mark.parametrize("command,expect", [("帮助", "开始咨询 / 重新开始"), ("查询进度", "还没有提交过"),
+                                            (" 帮助 ", "开始咨询 / 重新开始")])
+def test_global_commands_answer_in_every_state_and_keep_it(engine: DialogEngine, command: str, expect: str) -> None:
+    text(engine, STORY)
+    before = state_of(engine)
+    out = text(engine, command)
+    assert expect in out.text
+    assert state_of(engine) == before
+
+
+def test_restart_and_cancel(engine: DialogEngine) -> None:
+    text(engine, STORY)
+    assert "请用几句话" in text(engine, "重新开始").text
+    assert state_of(engine) == "ask_story"
+    out = text(engine, "取消")
+    assert "已结束" in out.text
+    assert state_of(engine) == "new"
+
+
+def test_transfer_to_human_asks_what_for(engine: DialogEngine) -> None:
+    text(engine, STORY)
+    out = text(engine, "转人工")
+    assert "人工" in out.text
+    assert state_of(engine) == "ticket_desc"
+
+
+def test_menu_clicks_map_to_commands(engine: DialogEngine) -> None:
+    out = engine.handle(IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK,
+                                      key=MenuKey.PROGRESS))
+    assert "还没有提交过" in out.text
+    out = engine.handle(IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK,
+                                      key=MenuKey.START))
+    assert "请用几句话" in out.text
+    out = engine.handle(IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK,
+                                      key="SOMETHING_ELSE"))
+    assert "开始咨询" in out.text  # unknown key: help, not an error
+
+
+def test_subscribe_welcomes_and_unsubscribe_is_silent(engine: DialogEngine) -> None:
+    out = engine.handle(IncomingEvent(user_id="u9", channel=Channel.WECHAT, event=EventKind.SUBSCRIBE))
+    assert "诉前辅导助手" in out.text
+    out = engine.handle(IncomingEvent(user_id="u9", channel=Channel.WECHAT, event=EventKind.UNSUBSCRIBE))
+    assert out.parts == ()
+    out = engine.handle(IncomingEvent(user_id="u9", channel=Channel.WECHAT, event=EventKind.OTHER, raw_event="VIEW"))
+    assert out.parts == ()
+
+
+def test_voice_uses_recognition_or_asks_for_text(engine: DialogEngine) -> None:
+    out = engine.handle(IncomingVoice(user_id="u1", channel=Channel.WECHAT, recognition=STORY))
+    assert "借了我五万块钱" in out.text
+    out = engine.handle(IncomingVoice(user_id="u2", channel=Channel.WECHAT, recognition=None))
+    assert "没有识别出文字" in out.text
+
+
+@pytest.mark.parametrize("kind", ["image", "location", "link", "file", "video"])
+def test_unsupported_kinds_get_a_polite_answer(engine: DialogEngine, kind: str) -> None:
+    out = engine.handle(IncomingUnsupported(user_id="u1", channel=Channel.WECHAT, kind=kind))
+    assert "只能看懂文字和语音" in out.text
+
+
+@pytest.mark.parametrize("t", ["", "   ", "😀😀😀", "！？。。"])
+def test_empty_or_emoji_only_text(engine: DialogEngine, t: str) -> None:
+    out = text(engine, t)
+    assert "没有看到文字内容" in out.text
+
+
+def test_very_long_text_is_clipped_with_a_note_not_refused(engine: DialogEngine) -> None:
+    out = text(engine, STORY + "。" + "他还说会还" * 3000)
+    assert "描述较长" in out.text
+    rec = engine.store.get(SessionKey("web", "u1"))
+    assert rec is not None and len(rec.data["story"]) == engine.settings.max_text_chars
+
+
+def test_retry_of_same_message_returns_same_reply_and_does_not_advance(engine: DialogEngine) -> None:
+    text(engine, "你好", key="m1")
+    first = text(engine, STORY, key="m2")
+    state = state_of(engine)
+    again = text(engine, STORY, key="m2")
+    assert again == first
+    assert state_of(engine) == state
+    other_user = text(engine, STORY, user="u2", key="m2-other")
+    assert other_user.text
+
+
+def test_wechat_long_replies_are_paged_with_continue(settings: Settings) -> None:
+    small = settings.model_copy(update={"wechat_text_limit_bytes": 300})
+    engine = DialogEngine(MemoryDialogStore(), small, Services())
+    out = engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="帮助"))
+    assert "回复 1 继续" in out.text
+    pages = [out.text]
+    for _ in range(10):
+        if "回复 1 继续" not in pages[-1]:
+            break
+        pages.append(engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="1")).text)
+    assert "回复 1 继续" not in pages[-1]
+    assert all(len(p.encode("utf-8")) <= 300 for p in pages)
+    joined = "".join(pages)
+    for line in ("查询进度", "转人工", "取消", "12368"):
+        assert line in joined
+
+
+def test_failing_step_is_polite_and_rolled_back(tmp_path: Path, settings: Settings,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.db import make_engine, make_sessionmaker
+    from bot.migrate import upgrade_to_head
+
+    db = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    upgrade_to_head(db)
+    engine = DialogEngine(SqlDialogStore(make_sessionmaker(db)), settings, Services())
+    text(engine, "你好", key="a1")
+
+    def boom(ctx: flow.StepContext, rec: object) -> flow.Step:
+        raise RuntimeError("disk on fire 11010519491231002X")
+
+    monkeypatch.setitem(flow.HANDLERS, flow.S.ASK_STORY, boom)
+    out = text(engine, STORY, key="a2")
+    assert "稍后再试" in out.text and "Traceback" not in out.text
+    assert state_of(engine) == "ask_story"  # nothing of the failed step was kept
+    with engine.store.transaction() as tx:
+        assert tx.stored_reply("web:a2") is None  # the retry will be handled afresh
+    monkeypatch.undo()
+    assert "借了我五万块钱" in text(engine, STORY, key="a2").text
+
+
+def test_transition_table_is_complete_and_diagram_is_current() -> None:
+    flow.validate_table()
+    committed = (Path(flow.__file__).parent / "dialog.mmd").read_text(encoding="utf-8")
+    assert committed == flow.mermaid(), "run: python -m bot.flow --mermaid > bot/dialog.mmd"
+
+
+def test_undeclared_edge_is_refused(engine: DialogEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    def jump(ctx: flow.StepContext, rec: object) -> flow.Step:
+        return flow.Step(flow.S.FILING_CONFIRM, Outgoing.of("x"), {})
+
+    monkeypatch.setitem(flow.HANDLERS, flow.S.ASK_STORY, jump)
+    text(engine, "你好")
+    out = text(engine, STORY)
+    assert "稍后再试" in out.text
+    assert state_of(engine) == "ask_story"
