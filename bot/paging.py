@@ -10,7 +10,7 @@ from __future__ import annotations
 import prompts
 from bot.messages import Channel, Outgoing
 from bot.store import DialogRecord
-from bot.textsplit import split_text
+from bot.wechat.text import split_text
 
 PAGES_KEY = "_pages"
 CONTINUE_WORDS = frozenset({"1", "１", "继续", "繼續", "下一页", "更多"})
