@@ -30,8 +30,9 @@ def engine(settings: Settings) -> DialogEngine:
     return DialogEngine(MemoryDialogStore(), settings, Services())
 
 
-def text(engine: DialogEngine, t: str, user: str = "u1", key: str | None = None,
-         channel: Channel = Channel.WEB) -> Outgoing:
+def text(
+    engine: DialogEngine, t: str, user: str = "u1", key: str | None = None, channel: Channel = Channel.WEB
+) -> Outgoing:
     return engine.handle(IncomingText(user_id=user, channel=channel, dedupe_key=key, text=t))
 
 
@@ -65,8 +66,9 @@ def test_short_story_asks_for_more(engine: DialogEngine) -> None:
     assert state_of(engine) == "ask_story"
 
 
-@pytest.mark.parametrize("command,expect", [("帮助", "开始咨询 / 重新开始"), ("查询进度", "还没有提交过"),
-                                            (" 帮助 ", "开始咨询 / 重新开始")])
+@pytest.mark.parametrize(
+    "command,expect", [("帮助", "开始咨询 / 重新开始"), ("查询进度", "还没有提交过"), (" 帮助 ", "开始咨询 / 重新开始")]
+)
 def test_global_commands_answer_in_every_state_and_keep_it(engine: DialogEngine, command: str, expect: str) -> None:
     text(engine, STORY)
     before = state_of(engine)
@@ -92,14 +94,17 @@ def test_transfer_to_human_asks_what_for(engine: DialogEngine) -> None:
 
 
 def test_menu_clicks_map_to_commands(engine: DialogEngine) -> None:
-    out = engine.handle(IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK,
-                                      key=MenuKey.PROGRESS))
+    out = engine.handle(
+        IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK, key=MenuKey.PROGRESS)
+    )
     assert "还没有提交过" in out.text
-    out = engine.handle(IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK,
-                                      key=MenuKey.START))
+    out = engine.handle(
+        IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK, key=MenuKey.START)
+    )
     assert "请用几句话" in out.text
-    out = engine.handle(IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK,
-                                      key="SOMETHING_ELSE"))
+    out = engine.handle(
+        IncomingEvent(user_id="u1", channel=Channel.WECHAT, event=EventKind.MENU_CLICK, key="SOMETHING_ELSE")
+    )
     assert "开始咨询" in out.text  # unknown key: help, not an error
 
 
@@ -166,8 +171,9 @@ def test_wechat_long_replies_are_paged_with_continue(settings: Settings) -> None
         assert line in joined
 
 
-def test_failing_step_is_polite_and_rolled_back(tmp_path: Path, settings: Settings,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failing_step_is_polite_and_rolled_back(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.db import make_engine, make_sessionmaker
     from bot.migrate import upgrade_to_head
 
