@@ -1,0 +1,117 @@
+"""Similar-judgment search: dense (Chroma) and BM25 (jieba) ranked lists fused by RRF, with a trace.
+
+``SimilarCaseSearch`` implements :class:`retrieval.types.Searcher`. Each list is cut at ``depth``
+candidates (default 50) before fusion; the cause filter applies to both lists, so a filtered search never
+returns a judgment of another cause. The trace holds, for each returned judgment, its rank and score in
+each list (``None`` where that list did not find it) and the fused score.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Final, Literal
+
+from retrieval.bm25 import Bm25Index
+from retrieval.embedder import Embedder
+from retrieval.errors import QueryError
+from retrieval.fusion import RRF_K, Fused, reciprocal_rank_fusion
+from retrieval.store import ChromaStore, StoredDoc
+from retrieval.text import JudgmentTokenizer, default_tokenizer, normalize
+from retrieval.types import Hit, SearchResult, TraceEntry
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["hybrid", "dense", "bm25"]
+DEFAULT_DEPTH: Final = 50
+MAX_QUERY_CHARS: Final = 2000
+MAX_K: Final = 100
+
+
+class SimilarCaseSearch:
+    def __init__(
+        self,
+        store: ChromaStore,
+        bm25: Bm25Index,
+        embedder: Embedder,
+        tokenizer: JudgmentTokenizer | None = None,
+        *,
+        depth: int = DEFAULT_DEPTH,
+        rrf_k: int = RRF_K,
+    ) -> None:
+        self.store = store
+        self.bm25 = bm25
+        self.embedder = embedder
+        self.tokenizer = tokenizer or default_tokenizer()
+        self.depth = depth
+        self.rrf_k = rrf_k
+
+    def _clean(self, query: str) -> str:
+        text = normalize(query)
+        if not text:
+            raise QueryError("the query is empty")
+        return text[:MAX_QUERY_CHARS]  # longer texts are cut, never refused
+
+    def ranked_lists(
+        self, query: str, depth: int | None = None, cause: str | None = None, mode: Mode = "hybrid"
+    ) -> dict[str, list[tuple[str, float]]]:
+        """The raw ranked lists, best first: ``{"dense": [(id, cosine)], "bm25": [(id, score)]}``."""
+        text = self._clean(query)
+        n = depth or self.depth
+        lists: dict[str, list[tuple[str, float]]] = {}
+        if mode in ("hybrid", "dense"):
+            lists["dense"] = self.store.query(self.embedder.embed_query(text), n, cause)
+        if mode in ("hybrid", "bm25"):
+            lists["bm25"] = self.bm25.search(self.tokenizer.tokenize(text), n, cause)
+        return lists
+
+    def search(self, query: str, k: int = 5, cause: str | None = None, mode: Mode = "hybrid") -> SearchResult:
+        if not 1 <= k <= MAX_K:
+            raise QueryError(f"k must be between 1 and {MAX_K}")
+        text = self._clean(query)
+        lists = self.ranked_lists(text, max(self.depth, k), cause, mode)
+        fused = reciprocal_rank_fusion(lists, k=self.rrf_k, limit=k)
+        stored = self.store.get([f.id for f in fused])
+        hits: list[Hit] = []
+        trace: list[TraceEntry] = []
+        for f in fused:
+            doc = stored.get(f.id)
+            if doc is None:  # in BM25 but deleted from Chroma since the index was loaded
+                log.warning("judgment %s is in the BM25 index but not in Chroma; skipped", f.id)
+                continue
+            hits.append(_hit(f, doc))
+            trace.append(
+                TraceEntry(
+                    id=f.id,
+                    dense_rank=f.ranks.get("dense"),
+                    dense_score=f.scores.get("dense"),
+                    bm25_rank=f.ranks.get("bm25"),
+                    bm25_score=f.scores.get("bm25"),
+                    fused_score=f.score,
+                )
+            )
+        return SearchResult(query=text, hits=hits, trace=trace, cause_filter=cause)
+
+    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+        """Counts of outcomes among the ``n`` nearest judgments that carry one."""
+        result = self.search(query, k=min(n, MAX_K), cause=cause)
+        return dict(Counter(h.outcome for h in result.hits if h.outcome))
+
+
+def _opt_str(doc: StoredDoc, key: str) -> str | None:
+    value = doc.metadata.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _hit(f: Fused, doc: StoredDoc) -> Hit:
+    year = doc.metadata.get("year")
+    return Hit(
+        id=f.id,
+        score=f.score,
+        cause=_opt_str(doc, "cause"),
+        outcome=_opt_str(doc, "outcome"),
+        summary=_opt_str(doc, "summary") or "",
+        case_number=_opt_str(doc, "case_number"),
+        court=_opt_str(doc, "court"),
+        year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+    )

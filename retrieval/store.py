@@ -1,0 +1,157 @@
+"""The Chroma side: one collection per corpus, embeddings always passed in by us.
+
+Embedded ``PersistentClient`` by default; a Chroma server (``chroma run``) when ``chroma_host`` is set.
+Telemetry is off and no embedding function is attached (Chroma's default one downloads a model).
+Metadata kept per judgment: cause, court, year, outcome, case_number, title, summary, content_hash, source
+(keys whose value is unknown are left out, as Chroma accepts no nulls).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
+
+from retrieval.embedder import Vectors
+from retrieval.errors import StoreError
+
+log = logging.getLogger(__name__)
+
+Metadata = dict[str, str | int | float | bool]
+META_FIELDS: Final = ("cause", "court", "year", "outcome", "case_number", "title", "summary")
+
+_CHROMA_SETTINGS: Final = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def make_client(path: Path | None = None, host: str | None = None, port: int = 8001) -> Any:
+    """A Chroma client: an HTTP client when ``host`` is given, else an embedded one at ``path``."""
+    try:
+        if host:
+            return chromadb.HttpClient(host=host, port=port, settings=_CHROMA_SETTINGS)
+        if path is None:
+            raise StoreError("an embedded Chroma store needs a path (CHROMA_PATH)")
+        Path(path).mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=_CHROMA_SETTINGS)
+    except (ChromaError, ValueError, OSError) as exc:  # HttpClient raises ValueError when nothing listens
+        where = f"{host}:{port}" if host else str(path)
+        raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDoc:
+    id: str
+    metadata: Metadata
+    document: str | None = None
+
+
+class ChromaStore:
+    """A thin typed wrapper over one Chroma collection (cosine space)."""
+
+    def __init__(self, client: Any, collection: str) -> None:
+        self._client = client
+        self.name = collection
+        try:
+            self._col = client.get_or_create_collection(
+                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+            self._max_batch = int(client.get_max_batch_size())
+        except (ChromaError, ValueError) as exc:
+            raise StoreError(f"cannot open the Chroma collection {collection!r}: {exc}") from exc
+
+    def count(self) -> int:
+        try:
+            return int(self._col.count())
+        except ChromaError as exc:
+            raise StoreError(f"Chroma count failed: {exc}") from exc
+
+    def upsert(
+        self, ids: Sequence[str], embeddings: Vectors, metadatas: Sequence[Metadata], documents: Sequence[str]
+    ) -> None:
+        if not ids:
+            return
+        emb = np.asarray(embeddings, dtype=np.float32)
+        for lo in range(0, len(ids), self._max_batch):
+            hi = lo + self._max_batch
+            try:
+                self._col.upsert(
+                    ids=list(ids[lo:hi]),
+                    embeddings=emb[lo:hi],
+                    metadatas=list(metadatas[lo:hi]),
+                    documents=list(documents[lo:hi]),
+                )
+            except (ChromaError, ValueError) as exc:
+                raise StoreError(f"Chroma upsert failed: {exc}") from exc
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for lo in range(0, len(ids), self._max_batch):
+            try:
+                self._col.delete(ids=list(ids[lo : lo + self._max_batch]))
+            except ChromaError as exc:
+                raise StoreError(f"Chroma delete failed: {exc}") from exc
+
+    def get(self, ids: Sequence[str], with_documents: bool = False) -> dict[str, StoredDoc]:
+        """Stored metadata (and text) for the ids that exist; unknown ids are simply absent."""
+        if not ids:
+            return {}
+        include = ["metadatas", "documents"] if with_documents else ["metadatas"]
+        out: dict[str, StoredDoc] = {}
+        for lo in range(0, len(ids), self._max_batch):
+            try:
+                got = self._col.get(ids=list(ids[lo : lo + self._max_batch]), include=include)
+            except ChromaError as exc:
+                raise StoreError(f"Chroma get failed: {exc}") from exc
+            docs = got.get("documents") or [None] * len(got["ids"])
+            for doc_id, meta, doc in zip(got["ids"], got["metadatas"] or [], docs, strict=False):
+                out[doc_id] = StoredDoc(doc_id, dict(meta or {}), doc)
+        return out
+
+    def iter_metadata(self, where: Mapping[str, Any] | None = None, page: int = 1000) -> Iterator[StoredDoc]:
+        """Every stored judgment's id and metadata, a page at a time."""
+        offset = 0
+        while True:
+            try:
+                got = self._col.get(where=dict(where) if where else None, include=["metadatas"],
+                                    limit=page, offset=offset)
+            except ChromaError as exc:
+                raise StoreError(f"Chroma get failed: {exc}") from exc
+            if not got["ids"]:
+                return
+            for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+                yield StoredDoc(doc_id, dict(meta or {}))
+            offset += len(got["ids"])
+
+    def query(self, embedding: Vectors, n: int, cause: str | None = None) -> list[tuple[str, float]]:
+        """The ``n`` nearest (id, cosine similarity), best first, optionally within one cause."""
+        if n <= 0:
+            return []
+        try:
+            got = self._col.query(
+                query_embeddings=np.asarray(embedding, dtype=np.float32)[None, :],
+                n_results=n,
+                where={"cause": cause} if cause else None,
+                include=["distances"],
+            )
+        except ChromaError as exc:
+            raise StoreError(f"Chroma query failed: {exc}") from exc
+        ids = got["ids"][0]
+        dists = (got.get("distances") or [[]])[0]
+        return [(doc_id, 1.0 - float(d)) for doc_id, d in zip(ids, dists, strict=True)]
+
+
+def clean_metadata(values: Mapping[str, object]) -> Metadata:
+    """Drop unknown (None/empty) values; Chroma stores only str, int, float and bool."""
+    out: Metadata = {}
+    for key, value in values.items():
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str | int | float | bool):
+            raise TypeError(f"metadata {key!r} has unsupported type {type(value).__name__}")
+        out[key] = value
+    return out

@@ -1,0 +1,219 @@
+"""Text handling for judgments: jieba tokens for BM25, content hashes, and the fields we extract.
+
+Extraction is rule-based and conservative: a field is filled only where the text plainly carries it,
+otherwise it stays ``None`` (the CAIL fact sections, for example, carry no header, so no court or case
+number is taken from them even though other cases are cited inside).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from pathlib import Path
+from typing import Final, Literal
+
+import jieba
+
+from bot.pii import mask_text
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT: Final = Path(__file__).resolve().parent.parent
+USERDICT_PATH: Final = REPO_ROOT / "knowledge" / "data" / "legal_userdict.txt"
+
+Outcome = Literal["supported", "partly", "rejected", "withdrawn", "mediated"]
+OUTCOMES: Final[tuple[Outcome, ...]] = ("supported", "partly", "rejected", "withdrawn", "mediated")
+
+# Function words and fillers that carry no relevance for matching disputes
+# (not 还: in 借钱不还 it is the dispute itself).
+_STOPWORD_TEXT: Final = """
+    的 了 和 与 及 以及 或 或者 在 是 被 对 将 其 该 为 于 等 之 也 就 都 而 并 并且 又 从 向 把 给 让
+    这 那 这个 那个 这些 那些 此 我 你 他 她 它 我们 他们 她们 一个 有 没有 不 没 已 已经 因 因为 所以 但 但是
+    如 如果 则 即 即使 又 且 个 了 着 过 吧 呢 吗 啊 呀 嘛 哦 很 更 最 能 会 要 想 说 称 诉称 辩称 本院 原告 被告
+    某 某某 年 月 日 元 万元 人"""
+STOPWORDS: Final = frozenset(_STOPWORD_TEXT.split())
+
+_CJK_OR_ALNUM = re.compile(r"[0-9a-z\u4e00-\u9fff]")
+_WS = re.compile(r"\s+")
+
+
+class JudgmentTokenizer:
+    """jieba (precise mode) with the legal user dictionary; one private ``jieba.Tokenizer``.
+
+    The private instance keeps our dictionary out of the global jieba state that others may use.
+    """
+
+    def __init__(self, userdict: Path | None = USERDICT_PATH) -> None:
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        self._ready = False
+        self._userdict = userdict
+
+    def _ensure_ready(self) -> None:
+        if self._ready:
+            return
+        with self._lock:
+            if self._ready:
+                return
+            self._jieba.initialize()
+            if self._userdict is not None:
+                self._jieba.load_userdict(str(self._userdict))
+            self._ready = True
+
+    def words(self, text: str) -> list[str]:
+        """Raw jieba words (no filtering), for inspection and tests of the user dictionary."""
+        self._ensure_ready()
+        return [w for w in self._jieba.lcut(normalize(text), HMM=True) if w.strip()]
+
+    def tokenize(self, text: str) -> list[str]:
+        """BM25 terms: lower-cased words, stopwords and punctuation removed."""
+        return [w for w in self.words(text.lower()) if w not in STOPWORDS and _CJK_OR_ALNUM.search(w)]
+
+
+@functools.cache
+def default_tokenizer() -> JudgmentTokenizer:
+    return JudgmentTokenizer()
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters to half-width) and collapsed whitespace."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the normalised text: identical judgments hash alike whatever their spacing."""
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
+
+
+# --- summary -----------------------------------------------------------------------------------------
+
+_FACT_MARKERS: Final = ("经审理查明", "本院查明", "诉称", "请求判令", "诉讼请求")
+_LEADING_PUNCT = re.compile(r"^[\s，,。：:；;、]+")
+
+
+def extract_summary(text: str, max_chars: int = 80) -> str:
+    """About ``max_chars`` characters of the facts, ID/phone numbers masked, cut at a sentence end if near."""
+    clean = _WS.sub(" ", text).strip()  # no NFKC here: people read this, keep full-width punctuation
+    start = 0
+    for marker in _FACT_MARKERS:
+        pos = clean.find(marker)
+        if pos >= 0:
+            start = pos + len(marker)
+            break
+    body = _LEADING_PUNCT.sub("", clean[start:]) or clean
+    body = mask_text(body)
+    if len(body) <= max_chars:
+        return body
+    cut = body[:max_chars]
+    end = max(cut.rfind("。"), cut.rfind("；"), cut.rfind("，"))
+    if end >= max_chars * 2 // 3:
+        cut = cut[: end + 1]
+    return cut.rstrip("，,；;") + "…"
+
+
+# --- header fields: case number, court, year ---------------------------------------------------------
+
+CASE_NUMBER_RE: Final = re.compile(
+    r"[（(]\s*(?P<year>(?:19|20)\d{2})\s*[）)]\s*[\u4e00-\u9fff]{1,2}\d{0,6}[\u4e00-\u9fff]{1,6}(?:字第)?\s*\d{1,6}\s*号"
+)
+COURT_RE: Final = re.compile(r"(?:^|[\s　])(?P<court>[\u4e00-\u9fff]{2,24}?人民法院)")
+_HEADER_END = re.compile(r"原告|申请人|上诉人|起诉人|申请执行人")
+
+
+def _header(text: str) -> str:
+    """The part before the parties are introduced (at most 200 characters): where court and number stand."""
+    m = _HEADER_END.search(text, 0, 200)
+    return text[: m.start()] if m else text[:0]
+
+
+def extract_case_number(text: str) -> str | None:
+    m = CASE_NUMBER_RE.search(normalize_header(text))
+    if m is None:
+        return None
+    # The official form uses full-width brackets: （2019）豫0811民初1234号.
+    return _WS.sub("", m.group(0)).replace("(", "（").replace(")", "）")
+
+
+def extract_court(text: str) -> str | None:
+    m = COURT_RE.search(" " + normalize_header(text))
+    return m.group("court") if m else None
+
+
+def extract_year(text: str) -> int | None:
+    """The year in the case number (the year the case was filed); event dates in the facts are not used."""
+    m = CASE_NUMBER_RE.search(normalize_header(text))
+    return int(m.group("year")) if m else None
+
+
+def normalize_header(text: str) -> str:
+    # Keep line breaks as spaces so that a court name on its own line is found at a word boundary.
+    return _header(unicodedata.normalize("NFKC", text).replace("\r", " ").replace("\n", " "))
+
+
+# --- outcome ------------------------------------------------------------------------------------------
+
+_DECISION_MARKERS: Final = re.compile(r"判决如下|裁定如下|达成如下(?:调解)?协议|调解协议如下")
+_WITHDRAWN = re.compile(r"准许[^。；]{0,30}?撤(?:回起)?诉|撤回起诉")
+_MEDIATED = re.compile(r"调解协议|调解书|达成如下(?:调解)?协议")
+_PARTLY = re.compile(r"驳回[^。；]{0,40}?其[他它余]诉讼请求")
+_REJECTED_ALL = re.compile(r"驳回[^。；]{0,40}?全部诉讼请求")
+_REJECTED_BARE = re.compile(r"驳回[^。；]{0,40}?诉讼请求")
+_PAY_ORDER = re.compile(r"(?:偿还|归还|支付|给付|返还|清偿|赔偿|退还)")
+
+_OUTCOME_SYNONYMS: Final[dict[str, Outcome]] = {
+    "supported": "supported",
+    "support": "supported",
+    "支持": "supported",
+    "全部支持": "supported",
+    "胜诉": "supported",
+    "partly": "partly",
+    "partial": "partly",
+    "partly_supported": "partly",
+    "部分支持": "partly",
+    "rejected": "rejected",
+    "reject": "rejected",
+    "驳回": "rejected",
+    "驳回诉讼请求": "rejected",
+    "withdrawn": "withdrawn",
+    "撤诉": "withdrawn",
+    "mediated": "mediated",
+    "调解": "mediated",
+    "调解结案": "mediated",
+}
+
+
+def normalize_outcome(value: str) -> Outcome | None:
+    """Map an outcome label from a record (English or Chinese) to ours; ``None`` if unknown."""
+    return _OUTCOME_SYNONYMS.get(value.strip().lower())
+
+
+def extract_outcome(text: str) -> Outcome | None:
+    """The outcome from the decision part (after 判决如下/裁定如下/…协议); ``None`` when there is none.
+
+    Rules, first match wins: 准许撤诉/撤回起诉 → withdrawn; 调解协议/调解书 → mediated;
+    驳回…其他诉讼请求 → partly; 驳回…全部诉讼请求 → rejected; an order to pay → supported;
+    驳回…诉讼请求 with no order to pay → rejected.
+    """
+    clean = unicodedata.normalize("NFKC", text)
+    m = _DECISION_MARKERS.search(clean)
+    if m is None:
+        return None
+    decision = clean[m.start() :]
+    if _WITHDRAWN.search(decision):
+        return "withdrawn"
+    if _MEDIATED.search(decision):
+        return "mediated"
+    if _PARTLY.search(decision):
+        return "partly"
+    if _REJECTED_ALL.search(decision):
+        return "rejected"
+    if _PAY_ORDER.search(decision):
+        return "supported"
+    if _REJECTED_BARE.search(decision):
+        return "rejected"
+    return None
