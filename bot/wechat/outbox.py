@@ -142,8 +142,13 @@ def enqueue(
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         make = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = make(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        stmt = (
+            make(OutboxMessage)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.id)
+        )
+        return len(session.execute(stmt).all())  # rowcount is -1 for multi-row inserts on psycopg
     existing = set(
         session.scalars(
             select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_([r["dedupe_key"] for r in rows]))
