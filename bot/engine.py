@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 import prompts
 from bot import flow
 from bot.messages import Channel, Incoming, Outgoing
-from bot.paging import paginate
+from bot.paging import PAGES_KEY, pack, paginate
 from bot.pii import mask_text
 from bot.settings import Settings
 from bot.store import DialogRecord, DialogStore, DuplicateMessage, SessionKey
@@ -75,6 +75,18 @@ class DialogEngine:
         finally:
             log.debug("handled %s in %.1f ms", type(msg).__name__, (time.perf_counter() - started) * 1000)
         return reply
+
+    def defer_reply(self, msg: Incoming, reply: Outgoing) -> None:
+        """An answer that missed WeChat's 5-second window and cannot be pushed: keep it as waiting pages,
+        served when the person sends "1" (the holding reply told them to)."""
+        key = SessionKey(msg.channel.value, msg.user_id)
+        with self.store.transaction() as tx:
+            record = tx.load(key)
+            if record is None:
+                return
+            pages = pack(reply.parts, self.settings.wechat_text_limit_bytes - 60)
+            record.data[PAGES_KEY] = pages + list(record.data.get(PAGES_KEY) or [])
+            tx.save(key, record)
 
     def reset(self, channel: Channel, user_id: str) -> None:
         self.store.clear(SessionKey(channel.value, user_id))

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 import bot.audit
 import bot.store
+import bot.wechat.outbox
 
 __all__ = ["bot"]

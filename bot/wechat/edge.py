@@ -60,6 +60,9 @@ _PARAM_MAX = 128
 class DialogEngine(Protocol):
     def handle(self, msg: Incoming) -> Outgoing: ...
 
+    def defer_reply(self, msg: Incoming, reply: Outgoing) -> None:
+        """Keep an answer the person did not receive, to be served when they send "1"."""
+
 
 class Pusher(Protocol):
     """What the edge needs to push late answers (``bot.wechat.gateway.WeChatGateway`` fits)."""
@@ -214,11 +217,21 @@ class WeChatEdge:
     def answer_late(self, opened: Opened, future: Future[Outgoing]) -> EdgeReply:
         """The budget ran out: a holding reply now, and the engine's answer pushed when it is ready."""
         if not self.can_push:
-            future.add_done_callback(lambda f: _log_late_failure(opened, f))
+            future.add_done_callback(lambda f: self._keep_late(opened, f))
             return self.render(opened, HOLDING_NO_PUSH)
         # Runs in the engine's worker thread when it finishes: a DB write, then one drain attempt.
         future.add_done_callback(lambda f: self._deliver_late(opened, f))
         return self.render(opened, HOLDING_WITH_PUSH)
+
+    def _keep_late(self, opened: Opened, future: Future[Outgoing]) -> None:
+        """No push channel: hand the late answer back to the engine, which serves it when the person sends "1"."""
+        _log_late_failure(opened, future)
+        if future.exception() is not None:
+            return
+        try:
+            self.engine.defer_reply(opened.inbound.incoming, future.result())
+        except Exception as exc:  # a thread boundary: log it (masked) instead of losing it in the executor
+            log.error("keeping the late answer for %s failed:\n%s", _who(opened), _masked_traceback(exc))
 
     def _deliver_late(self, opened: Opened, future: Future[Outgoing]) -> None:
         try:

@@ -210,3 +210,12 @@ def test_undeclared_edge_is_refused(engine: DialogEngine, monkeypatch: pytest.Mo
     out = text(engine, STORY)
     assert "稍后再试" in out.text
     assert state_of(engine) == "ask_story"
+
+
+def test_deferred_late_answer_is_served_on_1(settings: Settings) -> None:
+    engine = DialogEngine(MemoryDialogStore(), settings, Services())
+    engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="你好"))
+    late = engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text=STORY, dedupe_key="m5"))
+    engine.defer_reply(IncomingText(user_id="w", channel=Channel.WECHAT, text=STORY, dedupe_key="m5"), late)
+    again = engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="1"))
+    assert again.text == late.text

@@ -140,6 +140,7 @@ class FakeEngine:
         self._reply = reply or (lambda msg: Outgoing.of(f"收到：{getattr(msg, 'text', type(msg).__name__)}"))
         self.delay_s = delay_s
         self._done: dict[str, Outgoing] = {}
+        self.deferred: list[tuple[Incoming, Outgoing]] = []
         self._lock = threading.Lock()
 
     def handle(self, msg: Incoming) -> Outgoing:
@@ -155,6 +156,10 @@ class FakeEngine:
             if msg.dedupe_key:
                 self._done[msg.dedupe_key] = out
         return out
+
+    def defer_reply(self, msg: Incoming, reply: Outgoing) -> None:
+        with self._lock:
+            self.deferred.append((msg, reply))
 
 
 class FakeWeChatAPI:

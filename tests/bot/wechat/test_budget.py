@@ -99,6 +99,8 @@ def test_slow_answer_without_gateway_points_to_pagination(
         assert _content(resp) == HOLDING_NO_PUSH
         assert _wait_until(lambda: engine.steps == 1)
         assert _wait_until(lambda: any("pagination" in r.getMessage() for r in caplog.records))
+        assert _wait_until(lambda: len(engine.deferred) == 1)  # the engine keeps it for "1"
+        assert engine.deferred[0][1].parts == ("收到：慢",)
 
 
 def test_placeholder_gateway_counts_as_no_gateway(
