@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import prompts
 from bot import guidance
-from bot.handoff import HandoffDraft, HandoffUnavailable
+from bot.handoff import HandoffDraft, HandoffRefusedError
 from bot.messages import (
     EventKind,
     Incoming,
@@ -450,14 +450,25 @@ def run_step(ctx: StepContext, rec: DialogRecord) -> Step:
 
 
 def apply_effects(ctx: StepContext, tx: DialogTx, step: Step) -> tuple[str, ...]:
-    """Carry out the step's effects inside the transaction; returns extra reply parts they produce."""
+    """Carry out the step's effects inside the transaction; returns extra reply parts they produce.
+
+    A refused hand-off (casework says why) or a missing hand-off service sends the person back to the
+    choice of routes, with the reason, instead of ``DONE``; the dialog data is kept.
+    """
     parts: list[str] = []
+    port = ctx.services.handoff
     for effect in step.effects:
-        port = ctx.services.handoff
         if isinstance(effect, CreateHandoff):
             if port is None or tx.session is None:
-                raise HandoffUnavailable("no hand-off service configured")
-            ref = port.create(tx.session, effect.draft)
+                parts.append(say("handoff_unavailable"))
+                step.next_state = S.CHOOSE_ROUTE
+                continue
+            try:
+                ref = port.create(tx.session, effect.draft)
+            except HandoffRefusedError as refused:
+                parts.append(refused.user_message)
+                step.next_state = S.CHOOSE_ROUTE
+                continue
             parts.append(guidance.render_handoff_done(ref))
         elif isinstance(effect, ShowProgress):
             refs = port.records(tx.session, ctx.key.user_id) if (port and tx.session is not None) else []

@@ -14,8 +14,12 @@ from typing import Any, Literal, Protocol
 from sqlalchemy.orm import Session
 
 
-class HandoffUnavailable(Exception):
-    """No hand-off service is configured (only in bare unit tests)."""
+class HandoffRefusedError(Exception):
+    """The hand-off service refused the draft; ``user_message`` tells the person why, in plain Chinese."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
 
 
 @dataclass(frozen=True)
