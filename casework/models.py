@@ -132,6 +132,7 @@ class CaseEvent(Base):
     actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)  # due time of the state left
+    new_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)  # due time of the state entered
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     record: Mapped[CaseRecord] = relationship(back_populates="events")

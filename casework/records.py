@@ -152,6 +152,7 @@ def insert_record(
                     actor=actor,
                     at=now,
                     due_at=None,
+                    new_due_at=record.due_at,
                     data=data,
                 )
             )

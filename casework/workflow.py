@@ -266,6 +266,7 @@ def apply_transition(
         actor=actor.label,
         at=now,
         due_at=due_before,
+        new_due_at=record.due_at,
         data=values,
     )
     session.add(event)
