@@ -205,7 +205,7 @@ def _ask_story(ctx: StepContext, rec: DialogRecord) -> Step:
         return Step(S.CHOOSE_ROUTE, Outgoing.of(*parts, quick=("2", "3")), data | {"cause": guidance.OTHER})
     if recog.unsure:
         parts.append(guidance.render_candidates(recog.candidates))
-        quick = tuple(str(i + 1) for i in range(len(recog.candidates))) + ("0",)
+        quick = (*(str(i + 1) for i in range(len(recog.candidates))), "0")
         return Step(S.CONFIRM_CAUSE, Outgoing.of(*parts, quick=quick), data)
     data["cause"] = recog.cause
     parts.append(say("confirm_cause", cause=recog.cause, gloss=guidance.gloss(ctx.services.knowledge, recog.cause)))

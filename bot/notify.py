@@ -30,5 +30,5 @@ class WeChatOutboxNotifier:
         return None  # staff read their notices on the workbench (recorded below)
 
 
-def OutboxNotifier(settings: Settings) -> Notifier:  # noqa: N802 - a factory named for what it builds
+def make_notifier(settings: Settings) -> Notifier:
     return FanoutNotifier(WeChatOutboxNotifier(settings), RecordingNotifier())

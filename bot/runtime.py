@@ -13,7 +13,7 @@ from bot.db import make_engine, make_sessionmaker
 from bot.engine import DialogEngine, Services
 from bot.handoff_casework import CaseworkHandoff
 from bot.migrate import upgrade_to_head
-from bot.notify import OutboxNotifier
+from bot.notify import make_notifier
 from bot.settings import Settings
 from bot.store import SqlDialogStore
 
@@ -66,6 +66,6 @@ def build_runtime(settings: Settings) -> Runtime:
     except Exception:  # keyword recognition still works; the log says why
         log.exception("embedding model unavailable; cause recognition falls back to keywords")
     kb = knowledge.build_knowledge(settings, embedder=embedder)
-    services = Services(knowledge=kb, searcher=None, handoff=CaseworkHandoff(settings, OutboxNotifier(settings)))
+    services = Services(knowledge=kb, searcher=None, handoff=CaseworkHandoff(settings, make_notifier(settings)))
     engine = DialogEngine(SqlDialogStore(factory), settings, services)
     return Runtime(settings, db_engine, factory, kb, embedder, services, engine)
