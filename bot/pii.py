@@ -12,7 +12,10 @@ import re
 from cryptography.fernet import Fernet, InvalidToken
 
 # 18-character ID numbers (last may be X/x) and 15-digit old ones; mainland mobiles with optional +86/86.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])|(?<!\d)([1-9]\d{5})(\d{6})(\d{3})(?!\d)")
+_ID_RE = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])"  # 18 characters
+    r"|(?<!\d)([1-9]\d{5})(\d{6})(\d{3})(?!\d)"  # 15 digits (first generation)
+)
 _PHONE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 
 

@@ -84,7 +84,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
-        if self.app_env == "development" or self.app_env == "test":
+        if self.app_env in {"development", "test"}:
             return self
         bad = [
             name

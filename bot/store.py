@@ -132,10 +132,7 @@ class _MemoryTx(DialogTx):
         self._replies: dict[str, tuple[SessionKey, dict[str, Any]]] = {}
 
     def load(self, key: SessionKey) -> DialogRecord | None:
-        if key in self._states:
-            rec = self._states[key]
-        else:
-            rec = self._store._states.get(key)
+        rec = self._states[key] if key in self._states else self._store._states.get(key)
         return copy.deepcopy(rec)
 
     def save(self, key: SessionKey, record: DialogRecord) -> None:
