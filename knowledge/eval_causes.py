@@ -1,0 +1,126 @@
+"""Evaluate cause recognition on knowledge/eval/lay_descriptions.jsonl.
+
+    python -m knowledge.eval_causes [--embedder auto|none] [--errors] [--loo]
+
+Prints top-1 and top-3 accuracy, the share flagged unsure, per-cause accuracy and a confusion list
+(true → predicted, count). ``--loo`` instead scores leave-one-out on the labelled training examples (the
+only data used to set the classifier's weights). ``--embedder auto`` uses the retrieval engineer's packaged
+model (retrieval.embedder.make_embedder); ``none`` runs keywords + lexical example matching only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.causes import load_causes
+from knowledge.classifier import CauseClassifier, Embedder
+
+EVAL_PATH = Path(__file__).resolve().parent / "eval" / "lay_descriptions.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class EvalItem:
+    text: str
+    cause: str
+
+
+def load_eval(path: Path = EVAL_PATH) -> list[EvalItem]:
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            items.append(EvalItem(row["text"], row["cause"]))
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    n: int
+    top1: float
+    top3: float
+    unsure: float
+    per_cause: dict[str, tuple[int, int]]
+    confusion: Counter[tuple[str, str]]
+    errors: list[tuple[str, str, list[str]]]
+
+
+def evaluate(classifier: CauseClassifier, items: list[tuple[str, str, int | None]]) -> EvalReport:
+    top1 = top3 = unsure = 0
+    per: dict[str, list[int]] = {}
+    confusion: Counter[tuple[str, str]] = Counter()
+    errors: list[tuple[str, str, list[str]]] = []
+    for text, cause, exclude in items:
+        result = classifier.classify(text, exclude_example=exclude)
+        ranked = [s.cause for s in result.ranking]
+        hit1 = ranked[0] == cause
+        top1 += hit1
+        top3 += cause in ranked[:3]
+        unsure += result.unsure
+        stats = per.setdefault(cause, [0, 0])
+        stats[0] += hit1
+        stats[1] += 1
+        if not hit1:
+            confusion[(cause, ranked[0])] += 1
+            errors.append((text, cause, ranked[:3]))
+    n = len(items)
+    return EvalReport(n, top1 / n, top3 / n, unsure / n, {c: (a, b) for c, (a, b) in per.items()}, confusion, errors)
+
+
+def make_embedder(kind: str) -> Embedder | None:
+    if kind == "none":
+        return None
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from retrieval.embedder import make_embedder as retrieval_make_embedder
+    except ImportError as exc:
+        raise SystemExit(f"--embedder {kind}: retrieval.embedder is not available ({exc})") from exc
+    embedder: Embedder = retrieval_make_embedder(kind)
+    return embedder
+
+
+def _print_report(title: str, report: EvalReport, show_errors: bool) -> None:
+    out = sys.stdout
+    out.write(f"{title}\n")
+    out.write(f"items: {report.n}\n")
+    out.write(f"top-1 accuracy: {report.top1:.1%}\n")
+    out.write(f"top-3 accuracy: {report.top3:.1%}\n")
+    out.write(f"flagged unsure: {report.unsure:.1%}\n")
+    out.write("\nper cause (correct/total):\n")
+    for cause, (ok, total) in sorted(report.per_cause.items(), key=lambda kv: kv[1][0] / kv[1][1]):
+        out.write(f"  {ok:>3}/{total:<3} {cause}\n")
+    out.write("\nconfusion (true -> predicted: count):\n")
+    for (true, pred), count in report.confusion.most_common():
+        out.write(f"  {true} -> {pred}: {count}\n")
+    if show_errors:
+        out.write("\nerrors:\n")
+        for text, cause, ranked in report.errors:
+            out.write(f"  [{cause}] {text}  => {ranked}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--embedder", default="none", help="auto | none (default: none)")
+    parser.add_argument("--errors", action="store_true", help="list every misclassified item")
+    parser.add_argument("--loo", action="store_true", help="leave-one-out on the training examples instead")
+    args = parser.parse_args(argv)
+    classifier = CauseClassifier(load_causes().names, embedder=make_embedder(args.embedder))
+    items: list[tuple[str, str, int | None]]
+    if args.loo:
+        items = [(*classifier.example(i), i) for i in range(classifier.example_count)]
+        title = f"leave-one-out on training examples, embedder={args.embedder}"
+    else:
+        items = [(it.text, it.cause, None) for it in load_eval()]
+        title = f"evaluation set {EVAL_PATH.name}, embedder={args.embedder}"
+    _print_report(title, evaluate(classifier, items), args.errors)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
