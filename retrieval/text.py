@@ -116,6 +116,24 @@ def extract_summary(text: str, max_chars: int = 80) -> str:
     return cut.rstrip("，,；;") + "…"
 
 
+def dense_view(text: str, max_chars: int | None) -> str:
+    """What the dense model reads of a judgment: from the plaintiff's claim on, ``max_chars`` characters.
+
+    The parties' introduction (names, agents, addresses) that opens a judgment says nothing about the
+    dispute, so the view starts after 诉称/诉讼请求/经审理查明 when one appears in the first third.
+    """
+    clean = normalize(text)
+    if max_chars is None or len(clean) <= max_chars:
+        return clean
+    start = 0
+    for marker in ("诉称", "诉讼请求", "经审理查明"):
+        pos = clean.find(marker)
+        if 0 <= pos <= len(clean) // 3:
+            start = pos + len(marker)
+            break
+    return clean[start : start + max_chars]
+
+
 # --- header fields: case number, court, year ---------------------------------------------------------
 
 CASE_NUMBER_RE: Final = re.compile(
