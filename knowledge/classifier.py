@@ -102,6 +102,15 @@ class Classification:
     alternatives: list[str]
     ranking: list[CauseScore] = field(repr=False)
 
+    @property
+    def name(self) -> str:
+        """The recognised cause (alias of ``cause``)."""
+        return self.cause
+
+    def top_names(self, n: int = 3) -> list[str]:
+        """The ``n`` highest-scoring causes, best first."""
+        return [s.cause for s in self.ranking[:n]]
+
     def explain(self) -> str:
         top = self.ranking[0]
         parts = [f"{top.cause}: 总分{top.score:.2f}（关键词{top.keywords:.2f}，相似例句{top.lexical:.2f}"]

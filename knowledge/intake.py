@@ -16,7 +16,7 @@ Facts are a plain JSON-friendly dict; ``facts["unknown"]`` lists slots the perso
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +41,7 @@ class SlotDef(DataModel):
     type: SlotType
     question: str
     validation: Validation | None = None
+    quick_replies: list[str] | None = None
 
 
 class SlotRef(DataModel):
@@ -64,6 +65,16 @@ class Slot(DataModel):
     required: bool
     ask_if: str | None = None
     validation: Validation | None = None
+    quick_replies: tuple[str, ...] = ()
+
+
+DEFAULT_QUICK_REPLIES: dict[str, tuple[str, ...]] = {
+    "bool": ("是", "否", "不知道"),
+    "date": ("不知道",),
+    "amount": ("不知道",),
+    "evidence": ("都没有",),
+    "place": ("不知道",),
+}
 
 
 class SlotTables(DataModel):
@@ -89,6 +100,9 @@ class SlotTables(DataModel):
                         required=ref.required,
                         ask_if=ref.ask_if,
                         validation=base.validation,
+                        quick_replies=tuple(base.quick_replies)
+                        if base.quick_replies is not None
+                        else DEFAULT_QUICK_REPLIES.get(base.type, ()),
                     )
                 )
             self.resolved[cause] = slots
@@ -138,11 +152,18 @@ def _applies(slot: Slot, facts: Mapping[str, Any], court: Court | None) -> bool:
 
 
 def next_missing_slot(
-    cause: str, facts: Mapping[str, Any], court: Court | None = None, tables: SlotTables | None = None
+    cause: str,
+    facts: Mapping[str, Any],
+    court: Court | None = None,
+    tables: SlotTables | None = None,
+    *,
+    exclude: Collection[str] = (),
 ) -> Slot | None:
-    """The first required slot of ``cause`` not yet answered (nor marked unknown/none), or None."""
+    """The first required slot of ``cause`` not yet answered (nor marked unknown/none, nor in ``exclude``)."""
     tables = tables or load_slot_tables()
     for slot in tables.for_cause(cause):
+        if slot.name in exclude:
+            continue
         if slot.required and not _answered(facts, slot.name) and _applies(slot, facts, court):
             return slot
     return None

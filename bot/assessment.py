@@ -1,0 +1,356 @@
+"""The assessment: from a lay story (and any facts already collected) to one typed, sourced answer.
+
+``assess(text, facts, today, *, searcher, classifier, court)`` recognises the cause (or takes
+``facts["cause"]`` when the person already confirmed it), extracts the story's facts, and computes every
+part from the tables in ``knowledge/data`` — fee, limitation, small claims, jurisdiction, evidence gaps,
+mediation suitability, the risk-notice items that apply — plus similar judgments from the injected
+``Searcher`` (never a case it did not return). Every figure is computed; every ``basis`` names its source.
+
+Errors: bad input raises :class:`knowledge.errors.InputError` subclasses (``user_message`` is polite
+Chinese); a failing searcher is logged and reported as "no similar cases this time", never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import jieba
+from pydantic import BaseModel, ConfigDict, Field
+
+from knowledge.causes import OTHER, CauseTable, load_causes
+from knowledge.classifier import CauseClassifier
+from knowledge.court import Court
+from knowledge.errors import InputError
+from knowledge.evidence import check_evidence
+from knowledge.fees import FeeKind, estimate_fee, preservation_fee, to_amount
+from knowledge.intake import load_slot_tables, missing_slots, next_missing_slot, story_facts
+from knowledge.jurisdiction import check_jurisdiction
+from knowledge.limitation import check_limitation
+from knowledge.mediation import assess_mediation
+from knowledge.risks import applicable_risks
+from knowledge.small_claims import check_small_claims
+from retrieval.errors import RetrievalError
+from retrieval.types import Hit, Searcher
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 2000
+SIMILAR_TOP = 3
+DISTRIBUTION_N = 20
+
+OUTCOME_NAMES = {
+    "supported": "支持原告请求",
+    "partly": "部分支持",
+    "rejected": "驳回请求",
+    "withdrawn": "撤诉",
+    "mediated": "调解结案",
+}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CauseOut(_Out):
+    name: str = Field(description="案由名称（以名称为键，不用目录编号）")
+    confidence: float = Field(ge=0, le=1, description="识别的置信度（0–1）")
+    unsure: bool = Field(description="不太确定时为 true，应请当事人从 alternatives 中确认")
+    alternatives: list[str] = Field(description="其他接近的案由（2–3个），供当事人选择")
+    summary: str = Field(description="这类纠纷的通俗说明")
+    confirmed: bool = Field(False, description="案由是否由当事人确认（facts.cause 给出）")
+
+
+class FeeOut(_Out):
+    acceptance_fee_yuan: float | None = Field(description="案件受理费（元）；法律只给出范围或金额未知时为 null")
+    halved_yuan: float | None = Field(description="简易程序、调解或撤诉减半后的金额（只减半一次）")
+    range_yuan: list[float] | None = Field(None, description="只能给出范围时的 [最低, 最高]（元）")
+    preservation_fee_yuan: float | None = Field(None, description="如需财产保全，按请求金额计算的保全申请费（元）")
+    basis: str = Field(description="计算依据（中文）")
+    source: str = Field(description="法律依据出处")
+    notes: list[str] = Field(default_factory=list, description="补充说明（缓交、免交、不预交等）")
+
+
+class LimitationOut(_Out):
+    status: Literal["in_time", "expired", "unknown"] = Field(description="in_time | expired | unknown")
+    deadline: date | None = Field(description="时效届满日（YYYY-MM-DD）；无时效或无法推算时为 null")
+    basis: str = Field(description="所用规则、起算日及说明；过期只是风险，需对方提出（民法典第193条）")
+    rule: str = Field(description="适用的规则键")
+    interrupted_by: list[str] = Field(description="可以中断（重新起算）时效的事项")
+
+
+class SmallClaimsOut(_Out):
+    eligible: bool | None = Field(description="是否适用小额诉讼；金额未知时为 null")
+    mode: Literal["mandatory", "by_agreement", "not_eligible", "unknown"]
+    threshold_yuan: float = Field(description="应当适用小额诉讼的标的上限（元，按日期生效的河南标准）")
+    agreement_max_yuan: float = Field(description="双方约定可适用的上限（元）")
+    basis: str
+
+
+class JurisdictionOut(_Out):
+    competent: bool | None = Field(description="本院是否有管辖权；信息不足或须先仲裁时为 null")
+    court: str | None = Field(description="有管辖权的法院（本院或应去的法院）")
+    basis: str
+    arbitration_first: bool = Field(False, description="劳动争议须先申请劳动仲裁")
+    missing: list[str] = Field(default_factory=list, description="判断管辖还需要的事实")
+
+
+class EvidenceOut(_Out):
+    held: list[str] = Field(description="当事人说已有的证据")
+    gaps: list[str] = Field(description="缺少的关键证据")
+    optional_missing: list[str] = Field(description="缺少的辅助证据")
+
+
+class MediationOut(_Out):
+    suitable: bool
+    route: str = Field(
+        description="people_mediation | court_mediation_in_suit | labour_mediation_or_arbitration | hotline"
+    )
+    reasons: list[str]
+    required_before_filing: Literal[False] = Field(False, description="调解从来不是起诉的前提条件")
+    note: str = Field(description="免费、自愿、不是起诉前提的说明")
+
+
+class SimilarCaseOut(_Out):
+    id: str
+    score: float
+    cause: str | None
+    outcome: str | None
+    outcome_label: str | None = None
+    summary: str
+    case_number: str | None = None
+    court: str | None = None
+    year: int | None = None
+    why: str = Field("", description="为什么相似（共同要点）")
+
+
+class Assessment(_Out):
+    cause: CauseOut
+    facts: dict[str, Any] = Field(description="已知事实（含 claim_amount_yuan，数字或 null）")
+    missing: list[str] = Field(description="还需要询问的事实（槽位名）")
+    next_question: str | None = Field(None, description="下一个要问的问题")
+    fee: FeeOut
+    limitation: LimitationOut
+    small_claims: SmallClaimsOut
+    jurisdiction: JurisdictionOut
+    evidence: EvidenceOut
+    mediation: MediationOut
+    similar_cases: list[SimilarCaseOut]
+    similar_note: str = Field(description="类似案例的说明（如未检索到）")
+    outcome_distribution: dict[str, int] = Field(description="最相近约20份判决的结果分布")
+    risks: list[str] = Field(description="适用于本案的诉讼风险提示（最高法风险提示书）")
+    route: Literal["filing", "arbitration", "hotline"] = Field(description="建议的主要去向")
+    today: date
+
+
+_STOP = set("的了我他她你俺们是在就都也还和跟把被给啊呢吧吗呀嘛么这那个有说要")
+_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+
+
+def _key_terms(text: str) -> set[str]:
+    return {w for w in jieba.lcut(text) if _WORD.match(w) and not set(w) <= _STOP}
+
+
+def _why(query_terms: set[str], hit: Hit) -> str:
+    shared = sorted(query_terms & _key_terms(hit.summary), key=len, reverse=True)[:4]
+    if shared:
+        return "共同要点：" + "、".join(shared)
+    return "检索系统判断案情相近（语义相似）"
+
+
+def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[SimilarCaseOut], dict[str, int], str]:
+    if searcher is None:
+        return [], {}, "暂未接入类似案例检索，这次没有类似案例可供参考。"
+    cause_filter = None if cause == OTHER else cause
+    try:
+        result = searcher.search(text, k=SIMILAR_TOP, cause=cause_filter)
+        distribution = searcher.outcome_distribution(text, n=DISTRIBUTION_N, cause=cause_filter)
+    except RetrievalError as exc:
+        log.warning("similar-case search failed: %s", type(exc).__name__)
+        return [], {}, "类似案例检索暂时不可用，这次没有类似案例可供参考。"
+    terms = _key_terms(text)
+    cases = [
+        SimilarCaseOut(
+            id=h.id,
+            score=round(h.score, 4),
+            cause=h.cause,
+            outcome=h.outcome,
+            outcome_label=OUTCOME_NAMES.get(h.outcome or ""),
+            summary=h.summary[:200],
+            case_number=h.case_number,
+            court=h.court,
+            year=h.year,
+            why=_why(terms, h),
+        )
+        for h in result.hits[:SIMILAR_TOP]
+    ]
+    note = "" if cases else "没有检索到足够相近的判决。"
+    return cases, dict(distribution), note
+
+
+def _amount(facts: Mapping[str, Any]) -> Decimal | None:
+    value = facts.get("claim_amount_yuan")
+    if value is None or isinstance(value, bool):
+        return None
+    if not isinstance(value, int | float | str | Decimal):
+        raise InputError("claim_amount_yuan not a number", "金额格式不对，请只写数字，比如 50000。")
+    return to_amount(value)
+
+
+def _classify(text: str, facts: Mapping[str, Any], classifier: CauseClassifier, table: CauseTable) -> CauseOut:
+    confirmed = facts.get("cause")
+    if isinstance(confirmed, str) and confirmed in table.causes:
+        return CauseOut(
+            name=confirmed,
+            confidence=1.0,
+            unsure=False,
+            alternatives=[],
+            summary=table.get(confirmed).summary,
+            confirmed=True,
+        )
+    result = classifier.classify(text)
+    return CauseOut(
+        name=result.cause,
+        confidence=result.confidence,
+        unsure=result.unsure,
+        alternatives=result.alternatives,
+        summary=table.get(result.cause).summary,
+        confirmed=False,
+    )
+
+
+def _fee(kind: FeeKind, amount: Decimal | None, urgent: bool) -> FeeOut:
+    estimate = estimate_fee(kind, amount)
+    range_yuan = None
+    if estimate.acceptance_fee is None and estimate.low is not None and estimate.high is not None:
+        range_yuan = [float(estimate.low), float(estimate.high)]
+    return FeeOut(
+        acceptance_fee_yuan=None if estimate.acceptance_fee is None else float(estimate.acceptance_fee),
+        halved_yuan=None if estimate.halved_fee is None else float(estimate.halved_fee),
+        range_yuan=range_yuan,
+        preservation_fee_yuan=float(preservation_fee(amount)) if amount is not None and urgent else None,
+        basis=estimate.basis,
+        source=estimate.source,
+        notes=[n for n in estimate.notes if n],
+    )
+
+
+def _risk_conditions(
+    limitation_status: str, evidence_gap: bool, money_claim: bool, competent: bool | None, facts: Mapping[str, Any]
+) -> set[str]:
+    conditions = set()
+    if limitation_status != "in_time":
+        conditions.add("limitation_risk")
+    if evidence_gap:
+        conditions.add("evidence_gap")
+    if money_claim:
+        conditions.add("money_claim")
+    if competent is not True:
+        conditions.add("jurisdiction_risk")
+    if facts.get("urgency"):
+        conditions.add("urgency")
+    if facts.get("needs_appraisal"):
+        conditions.add("needs_appraisal")
+    return conditions
+
+
+def assess(
+    text: str,
+    facts: Mapping[str, Any] | None,
+    today: date | None,
+    *,
+    searcher: Searcher | None,
+    classifier: CauseClassifier,
+    court: Court,
+) -> Assessment:
+    """Assess a would-be plaintiff's case. ``facts`` (already collected) override what the text says."""
+    text = (text or "").strip()
+    if not text:
+        raise InputError("empty text", "请用几句话说说发生了什么事，比如“朋友借了我5万元一直不还”。")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError("text too long", f"内容太长了，请控制在{MAX_TEXT_CHARS}字以内，说清主要经过就可以。")
+    today = today or date.today()
+    given = dict(facts or {})
+    table = load_causes()
+    cause = _classify(text, given, classifier, table)
+    spec = table.get(cause.name)
+    merged: dict[str, Any] = story_facts(cause.name, text, today, court)
+    merged.update({k: v for k, v in given.items() if k != "cause"})
+    amount = _amount(merged)
+    merged["claim_amount_yuan"] = float(amount) if amount is not None else None
+    facts_for_rules = {**merged, "status_case": spec.status_case or merged.get("status_case", False)}
+
+    fee_kind = spec.fee_kind
+    if fee_kind == "non_property" and amount is not None and cause.name != OTHER:
+        fee_kind = "property"  # e.g. a neighbour dispute that also claims damages
+    fee = _fee(fee_kind, amount, bool(merged.get("urgency")))
+
+    lim = check_limitation(spec.limitation, merged, today)
+    limitation = LimitationOut(
+        status=lim.status, deadline=lim.deadline, basis=lim.basis, rule=lim.rule, interrupted_by=lim.interrupted_by
+    )
+
+    money_claim = spec.money_claim or (fee_kind == "property" and spec.fee_kind == "non_property")
+    sc = check_small_claims(amount, facts_for_rules, money_claim=money_claim, today=today)
+    small_claims = SmallClaimsOut(
+        eligible=sc.eligible,
+        mode=sc.mode,
+        threshold_yuan=float(sc.threshold_yuan),
+        agreement_max_yuan=float(sc.agreement_max_yuan),
+        basis=sc.basis,
+    )
+
+    jr = check_jurisdiction(spec.jurisdiction, merged, court)
+    jurisdiction = JurisdictionOut(
+        competent=jr.competent,
+        court=jr.court,
+        basis=jr.basis,
+        arbitration_first=jr.arbitration_first,
+        missing=jr.missing,
+    )
+
+    ev = check_evidence(spec, merged.get("evidence", []))
+    evidence = EvidenceOut(
+        held=list(merged.get("evidence", [])), gaps=ev.gap_labels, optional_missing=[i.label for i in ev.missing_other]
+    )
+
+    med = assess_mediation(spec.mediation, facts_for_rules)
+    mediation = MediationOut(
+        suitable=med.suitable, route=med.route, reasons=med.reasons, note=med.note, required_before_filing=False
+    )
+
+    similar, distribution, similar_note = _similar(text, cause.name, searcher)
+
+    conditions = _risk_conditions(lim.status, bool(ev.missing_key), money_claim, jr.competent, merged)
+    risks = [f"{item.title}：{item.text}" for item in applicable_risks(conditions)] if cause.name != OTHER else []
+
+    missing = missing_slots(cause.name, merged, court)
+    nxt = next_missing_slot(cause.name, merged, court)
+    route: Literal["filing", "arbitration", "hotline"] = spec.route
+    if spec.route == "arbitration" and not jr.arbitration_first:
+        route = "filing"  # wage IOU or an award already in hand
+    return Assessment(
+        cause=cause,
+        facts=merged,
+        missing=missing,
+        next_question=nxt.question if nxt else None,
+        fee=fee,
+        limitation=limitation,
+        small_claims=small_claims,
+        jurisdiction=jurisdiction,
+        evidence=evidence,
+        mediation=mediation,
+        similar_cases=similar,
+        similar_note=similar_note,
+        outcome_distribution=distribution,
+        risks=risks,
+        route=route,
+        today=today,
+    )
+
+
+__all__ = ["Assessment", "assess", "load_slot_tables"]

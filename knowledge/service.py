@@ -1,0 +1,144 @@
+"""The knowledge the server builds once at start-up: tables, the classifier and the court.
+
+``build_knowledge(settings, embedder=None)`` loads and cross-checks every data file (a broken table stops
+start-up with :class:`~knowledge.errors.DataFileError`), builds the cause classifier (with the injected
+embedder, or keywords + lexical examples without one) and loads the configured court. The resulting
+:class:`Knowledge` offers the small interface the chat (``bot.guidance``) and the API (``bot.api_assess``)
+call.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from knowledge.causes import OTHER, CauseTable, load_causes
+from knowledge.classifier import CauseClassifier, Embedder
+from knowledge.court import Court
+from knowledge.errors import DataFileError, InputError
+from knowledge.intake import Slot, SlotTables, apply_answer, load_slot_tables, next_missing_slot, story_facts
+from knowledge.jurisdiction import load_jurisdiction_rules
+from knowledge.limitation import load_limitation_rules
+from knowledge.mediation import load_mediation_rules
+
+if TYPE_CHECKING:
+    from bot.assessment import Assessment
+    from bot.settings import Settings
+    from retrieval.types import Searcher
+
+log = logging.getLogger(__name__)
+
+
+class Knowledge:
+    """Loaded tables + classifier + court. Cheap to call, expensive to build: build once."""
+
+    def __init__(self, causes: CauseTable, slots: SlotTables, classifier: CauseClassifier, court: Court) -> None:
+        self.causes = causes
+        self.slots = slots
+        self.classifier = classifier
+        self.court = court
+
+    # -- small facts ---------------------------------------------------------------------------------
+    @property
+    def court_name(self) -> str:
+        return self.court.name
+
+    def gloss(self, cause: str) -> str:
+        """A plain-Chinese one-liner for ``cause`` ("借钱给别人（个人之间），到期不还")."""
+        return self.causes.get(cause).summary
+
+    def find_area(self, text: str) -> str | None:
+        """The street/township of this court's area named in ``text`` (or the district), else None."""
+        match = self.court.locate(text)
+        if match.kind != "local":
+            return None
+        for unit in self.court.area:
+            if match.matched in unit.aliases:
+                return unit.name
+        return self.court.district
+
+    # -- intake --------------------------------------------------------------------------------------
+    def extract(self, story: str, cause: str | None, today: date) -> dict[str, Any]:
+        """Facts the story states; the cause is recognised first when not given."""
+        name = cause if cause in self.causes.causes else self.classifier.classify(story).cause
+        return story_facts(name or OTHER, story, today, self.court)
+
+    def slot(self, cause: str, name: str) -> Slot:
+        for slot in self.slots.for_cause(cause):
+            if slot.name == name:
+                return slot
+        raise DataFileError(f"{cause}: no slot {name!r}")
+
+    def next_missing_slot(
+        self, cause: str, facts: dict[str, Any], exclude: set[str] | frozenset[str] = frozenset()
+    ) -> Slot | None:
+        return next_missing_slot(cause, facts, self.court, self.slots, exclude=exclude)
+
+    def accepts_no(self, cause: str, slot_name: str) -> bool:
+        """Whether "没有/无" is a real answer to this slot (no evidence, no agreed date, a no) — not a skip."""
+        slot = self.slot(cause, slot_name)
+        return slot.type in ("evidence", "bool") or slot.name == "due_date"
+
+    def answer_slot(self, cause: str, slot_name: str, text: str, facts: dict[str, Any], today: date) -> dict[str, Any]:
+        """The facts to add for this reply. Raises :class:`InputError` (polite) when it cannot be read."""
+        slot = self.slot(cause, slot_name)
+        new, ok = apply_answer(cause, slot, text, facts, today, court=self.court)
+        if not ok:
+            raise InputError(
+                f"unclear answer to {slot_name}", _UNCLEAR.get(slot.type, "没太看明白，请换个说法再说一次。")
+            )
+        return {k: v for k, v in new.items() if facts.get(k) != v}
+
+    # -- assessment ----------------------------------------------------------------------------------
+    def assess(
+        self, text: str, facts: dict[str, Any] | None, today: date | None, searcher: Searcher | None = None
+    ) -> Assessment:
+        from bot.assessment import assess
+
+        return assess(text, facts, today, searcher=searcher, classifier=self.classifier, court=self.court)
+
+    def assess_dialog(self, data: dict[str, Any], today: date, searcher: Searcher | None = None) -> Assessment:
+        """Assess from the chat's dialog data (``story``, ``cause``, ``facts``)."""
+        facts = dict(data.get("facts") or {})
+        if data.get("cause"):
+            facts["cause"] = data["cause"]
+        return self.assess(str(data.get("story") or ""), facts, today, searcher)
+
+    def render(self, assessment: Assessment) -> list[str]:
+        from knowledge.render import render_assessment
+
+        return render_assessment(assessment)
+
+
+_UNCLEAR = {
+    "amount": "没看明白金额，请写个数字，比如“5万”或“50000”；不清楚可以回复“不知道”。",
+    "date": "没看明白时间，请说个日期或大概的年月，比如“2023年5月”或“去年三月”；不清楚可以回复“不知道”。",
+    "evidence": "没看明白有哪些证据，请说一下手里有的，比如“借条、转账记录”；都没有可以回复“都没有”。",
+    "place": "没看明白地点，请说到区县、乡镇或街道，比如“山阳区百间房街道”；不清楚可以回复“不知道”。",
+    "bool": "请回复“是”或“否”；不清楚可以回复“不知道”。",
+}
+
+
+def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Knowledge:
+    """Load every table (cross-checked), the court from ``settings.court_config`` and build the classifier."""
+    causes = load_causes()
+    slots = load_slot_tables()
+    jurisdiction, limitation, mediation = load_jurisdiction_rules(), load_limitation_rules(), load_mediation_rules()
+    for name, spec in causes.causes.items():
+        if spec.jurisdiction not in jurisdiction.rules:
+            raise DataFileError(f"{name}: unknown jurisdiction rule {spec.jurisdiction!r}")
+        if spec.limitation not in limitation.rules:
+            raise DataFileError(f"{name}: unknown limitation rule {spec.limitation!r}")
+        if spec.mediation not in mediation.classes:
+            raise DataFileError(f"{name}: unknown mediation class {spec.mediation!r}")
+    court = Court.load(Path(settings.court_config))
+    classifier = CauseClassifier(causes.names, embedder=embedder)
+    log.info(
+        "knowledge loaded: %d causes, %d examples, embedder=%s",
+        len(causes.causes),
+        classifier.example_count,
+        type(embedder).__name__ if embedder else "none",
+    )
+    return Knowledge(causes, slots, classifier, court)

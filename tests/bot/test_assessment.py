@@ -1,0 +1,153 @@
+from datetime import date
+
+import pytest
+
+from bot.assessment import assess
+from knowledge._base import DATA_DIR
+from knowledge.causes import load_causes
+from knowledge.classifier import CauseClassifier
+from knowledge.court import Court
+from knowledge.errors import InputError
+from retrieval.errors import StoreError
+from retrieval.types import Hit, SearchResult
+
+TODAY = date(2026, 11, 24)
+COURT = Court.load(DATA_DIR / "court.yaml")
+LOAN_STORY = "俺去年三月借给同事老王5万块，说好年底还，打了借条。他住在修武县，俺家在山阳区百间房。"
+
+
+class FakeSearcher:
+    def __init__(self, hits: list[Hit], distribution: dict[str, int]) -> None:
+        self.hits = hits
+        self.distribution = distribution
+        self.calls: list[tuple[str, str | None]] = []
+
+    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
+        self.calls.append((query, cause))
+        return SearchResult(query=query, hits=self.hits[:k], cause_filter=cause)
+
+    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+        return dict(self.distribution)
+
+
+class BrokenSearcher(FakeSearcher):
+    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
+        raise StoreError("chroma down")
+
+
+HITS = [
+    Hit(
+        id="j1",
+        score=0.031,
+        cause="民间借贷纠纷",
+        outcome="supported",
+        summary="被告向原告借款5万元并出具借条，到期未还",
+        case_number="(2021)豫0811民初123号",
+        court="焦作市山阳区人民法院",
+        year=2021,
+    ),
+    Hit(
+        id="j2",
+        score=0.029,
+        cause="民间借贷纠纷",
+        outcome="partly",
+        summary="原告通过微信转账出借款项，被告辩称已部分归还",
+    ),
+    Hit(id="j3", score=0.020, cause="民间借贷纠纷", outcome="rejected", summary="原告未能举证证明借贷合意"),
+    Hit(id="j4", score=0.010, cause="民间借贷纠纷", outcome="supported", summary="第四个不应出现"),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier() -> CauseClassifier:
+    return CauseClassifier(load_causes().names)
+
+
+def test_loan_assessment_end_to_end(classifier: CauseClassifier) -> None:
+    searcher = FakeSearcher(HITS, {"supported": 12, "partly": 5, "rejected": 3})
+    a = assess(LOAN_STORY, None, TODAY, searcher=searcher, classifier=classifier, court=COURT)
+    assert a.cause.name == "民间借贷纠纷" and not a.cause.unsure
+    assert a.facts["claim_amount_yuan"] == 50000
+    assert (a.fee.acceptance_fee_yuan, a.fee.halved_yuan) == (1050, 525)
+    assert a.limitation.status == "in_time" and a.limitation.deadline == date(2028, 12, 31)
+    assert a.small_claims.eligible is True and a.small_claims.mode == "by_agreement"
+    assert a.small_claims.threshold_yuan == 35120
+    assert a.jurisdiction.competent is True and a.jurisdiction.court == COURT.name
+    assert "钱已经交付" in a.evidence.gaps[0]
+    assert a.mediation.suitable is True and a.mediation.required_before_filing is False
+    assert "不是起诉的前提条件" in a.mediation.note
+    assert [c.id for c in a.similar_cases] == ["j1", "j2", "j3"]  # top 3, only what the searcher returned
+    assert a.similar_cases[0].case_number == "(2021)豫0811民初123号"
+    assert "借条" in a.similar_cases[0].why
+    assert a.outcome_distribution == {"supported": 12, "partly": 5, "rejected": 3}
+    assert searcher.calls[0][1] == "民间借贷纠纷"
+    assert a.missing == ["mediation_willing"]
+    assert any(r.startswith("不提供或者不充分提供证据") for r in a.risks)
+
+
+def test_given_facts_override_and_confirmed_cause(classifier: CauseClassifier) -> None:
+    facts = {"cause": "民间借贷纠纷", "claim_amount_yuan": 1_000_000, "mediation_willing": False, "urgency": True}
+    a = assess("他欠我钱", facts, TODAY, searcher=None, classifier=classifier, court=COURT)
+    assert a.cause.confirmed and a.cause.confidence == 1.0
+    assert a.fee.acceptance_fee_yuan == 13800 and a.fee.halved_yuan == 6900
+    assert a.fee.preservation_fee_yuan == 5000
+    assert a.small_claims.eligible is False
+    assert a.mediation.suitable is False
+    assert a.similar_cases == [] and "没有类似案例" in a.similar_note
+
+
+def test_broken_searcher_degrades_politely(classifier: CauseClassifier) -> None:
+    a = assess(LOAN_STORY, None, TODAY, searcher=BrokenSearcher([], {}), classifier=classifier, court=COURT)
+    assert a.similar_cases == [] and "暂时不可用" in a.similar_note
+
+
+def test_expired_limitation_is_a_risk_not_a_bar(classifier: CauseClassifier) -> None:
+    facts = {"cause": "民间借贷纠纷", "due_date": "2019-06-01", "claim_amount_yuan": 20000}
+    a = assess("借钱不还", facts, TODAY, searcher=None, classifier=classifier, court=COURT)
+    assert a.limitation.status == "expired"
+    assert "第一百九十三条" in a.limitation.basis
+    assert any(r.startswith("超过诉讼时效") for r in a.risks)
+    assert a.small_claims.mode == "mandatory"
+
+
+def test_labour_goes_to_arbitration(classifier: CauseClassifier) -> None:
+    a = assess(
+        "厂里欠俺四个月工资，俺还在厂里上班，厂在山阳区", None, TODAY, searcher=None, classifier=classifier, court=COURT
+    )
+    assert a.cause.name == "追索劳动报酬纠纷"
+    assert a.route == "arbitration" and a.jurisdiction.arbitration_first
+    assert a.fee.acceptance_fee_yuan == 10
+    assert a.limitation.status == "in_time" and a.limitation.deadline is None
+    assert a.mediation.route == "labour_mediation_or_arbitration"
+
+
+def test_divorce_fee_is_a_range_and_no_small_claims(classifier: CauseClassifier) -> None:
+    a = assess(
+        "和老公感情破裂分居两年了想离婚，他住在温县", None, TODAY, searcher=None, classifier=classifier, court=COURT
+    )
+    assert a.cause.name == "离婚纠纷"
+    assert a.fee.acceptance_fee_yuan is None and a.fee.range_yuan == [50, 300]
+    assert a.small_claims.eligible is False
+    assert a.jurisdiction.competent is False and a.jurisdiction.court == "河南省温县人民法院"
+    assert a.mediation.route == "court_mediation_in_suit"
+
+
+def test_neighbour_obstruction_has_no_limitation_and_exclusive_jurisdiction(classifier: CauseClassifier) -> None:
+    a = assess(
+        "邻居盖房把俺家的路堵死了，房子在焦东街道", None, TODAY, searcher=None, classifier=classifier, court=COURT
+    )
+    assert a.cause.name == "相邻关系纠纷"
+    assert a.jurisdiction.competent is True
+    assert a.fee.range_yuan == [50, 100]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "借" * 2001])
+def test_bad_text(classifier: CauseClassifier, text: str) -> None:
+    with pytest.raises(InputError):
+        assess(text, None, TODAY, searcher=None, classifier=classifier, court=COURT)
+
+
+@pytest.mark.parametrize("amount", [-5, "abc", [1]])
+def test_bad_amount(classifier: CauseClassifier, amount: object) -> None:
+    with pytest.raises(InputError):
+        assess("借钱不还", {"claim_amount_yuan": amount}, TODAY, searcher=None, classifier=classifier, court=COURT)
