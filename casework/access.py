@@ -12,7 +12,7 @@ clear value, and each such view is audited by :func:`casework.service.reveal_pii
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Select, false
 
@@ -39,6 +39,7 @@ STAFF_ADMIN_ROLES = frozenset({"admin"})
 COMPLAINT_ROLES = frozenset({("clerk", "filing")})
 
 PiiField = Literal["id_number", "phone"]
+_S = TypeVar("_S", bound=Select[Any])
 
 
 def can_view(staff: StaffUser, record: CaseRecord) -> bool:
@@ -54,7 +55,7 @@ def require_view(staff: StaffUser, record: CaseRecord) -> None:
         raise PermissionDenied(f"staff {staff.id} ({staff.role}) may not view record {record.id}")
 
 
-def scope(stmt: Select[tuple[CaseRecord]], staff: StaffUser) -> Select[tuple[CaseRecord]]:
+def scope(stmt: _S, staff: StaffUser) -> _S:
     """Restrict a query over CaseRecord to what ``staff`` may see."""
     kinds = RECORD_KINDS.get(staff.role, frozenset())
     if not kinds or not staff.active:

@@ -1,0 +1,172 @@
+"""What every workbench route needs: the app's state, the signed-in staff member, CSRF, and page rendering.
+
+The server's lifespan puts ``sessionmaker`` and ``settings`` on ``app.state`` (tests build a tiny app and set
+them); ``app.state.notifier`` is the casework notifier (WeChat outbox + recorder) when the server provides
+one. Sessions are signed cookies (Starlette ``SessionMiddleware``) holding the staff id, a password epoch (a
+password change signs every old session out) and the per-session CSRF token that every POST must carry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import FormData
+
+from bot.db import utcnow
+from bot.settings import Settings
+from casework.models import StaffUser
+from casework.notify import Notifier, RecordingNotifier
+from casework.staff import ROLE_LABELS
+from casework.timeutil import fmt_date, fmt_datetime
+from knowledge.court import Court
+from knowledge.errors import KnowledgeError
+from web.errors import CsrfFailed, LoginRequired
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CSRF_FIELD = "csrf_token"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters["date"] = fmt_date
+_env.filters["datetime"] = fmt_datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StaffView:
+    """The signed-in staff member, detached from the database session (safe to use in templates)."""
+
+    id: int
+    username: str
+    name: str
+    role: str
+    group_id: str | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def factory(request: Request) -> sessionmaker[Session]:
+    return request.app.state.sessionmaker  # type: ignore[no-any-return]
+
+
+def app_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def notifier(request: Request) -> Notifier:
+    """The server's notifier (``app.state.notifier``); a recorder alone if the server set none."""
+    found = getattr(request.app.state, "notifier", None)
+    if found is None:
+        found = RecordingNotifier()
+        request.app.state.notifier = found
+        log.warning("app.state.notifier not set: workbench notices are only recorded, not pushed to WeChat")
+    return found
+
+
+@lru_cache(maxsize=4)
+def _court_name(path: Path) -> str:
+    try:
+        return Court.load(path).name
+    except KnowledgeError:
+        log.exception("cannot read the court configuration %s", path)
+        return "人民法院"
+
+
+def court_name(request: Request) -> str:
+    return _court_name(app_settings(request).court_config)
+
+
+def _pw_epoch(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
+
+
+def sign_in(request: Request, user: StaffUser) -> None:
+    request.session.clear()
+    request.session.update(
+        {"staff_id": user.id, "pw": _pw_epoch(user.password_hash), CSRF_FIELD: secrets.token_urlsafe(32)}
+    )
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+def current_staff(request: Request, db: Session) -> StaffUser:
+    """The signed-in, active staff member (loaded in ``db``), or LoginRequired."""
+    staff_id = request.session.get("staff_id")
+    user = db.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
+    if user is None or not user.active or request.session.get("pw") != _pw_epoch(user.password_hash):
+        request.session.pop("staff_id", None)
+        raise LoginRequired("no valid staff session")
+    request.state.staff = StaffView(user.id, user.username, user.name, user.role, user.group_id)
+    return user
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_FIELD] = token
+    return token
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, after checking its CSRF token against the session's (constant-time)."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD)
+    expected = request.session.get(CSRF_FIELD)
+    if not isinstance(sent, str) or not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        raise CsrfFailed("CSRF token missing or wrong")
+    return form
+
+
+def flash(request: Request, text: str, kind: str = "ok") -> None:
+    request.session.setdefault("flash", []).append({"text": text, "kind": kind})
+
+
+NAV = {
+    "mediator": [("/workbench/queue", "调解转介"), ("/workbench/notifications", "通知")],
+    "clerk": [("/workbench/queue", "立案转交"), ("/workbench/notifications", "通知")],
+    "operator": [("/workbench/queue", "热线工单"), ("/workbench/notifications", "通知")],
+    "manager": [("/workbench/dashboard", "统计"), ("/workbench/queue", "全部记录"), ("/workbench/audit", "审计日志")],
+    "admin": [("/workbench/staff", "人员管理")],
+}
+
+
+def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+    staff: StaffView | None = getattr(request.state, "staff", None)
+    flashes = request.session.pop("flash", []) if "session" in request.scope else []
+    ctx = {
+        "request": request,
+        "staff": staff,
+        "nav": NAV.get(staff.role, []) if staff else [],
+        "path": request.url.path,
+        "csrf_token": csrf_token(request) if "session" in request.scope else "",
+        "court_name": court_name(request),
+        "flashes": flashes,
+        **context,
+    }
+    html = _env.get_template(name).render(ctx)
+    return HTMLResponse(html, status_code=status)
+
+
+def now_utc() -> datetime:
+    return utcnow()

@@ -1,0 +1,306 @@
+"""Queue, record page, actions, "show" of clear values, complaint downloads, staff notifications.
+
+Routes call casework service functions only; every record is checked against the signed-in role
+(:mod:`casework.access`). Downloads are by record id (staff) or by a signed token (the person) — never a path.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.datastructures import FormData
+
+from bot.audit import audit
+from bot.db import unit_of_work
+from bot.pii import PiiCipher
+from casework import access
+from casework.complaint import build_draft, document_lines, missing_items, render_docx
+from casework.errors import PermissionDenied, RecordNotFound
+from casework.links import record_id_from_token
+from casework.machine import Kind, lifecycle
+from casework.models import CaseRecord
+from casework.queries import (
+    STATUS_ALL,
+    STATUS_CLOSED,
+    STATUS_OPEN,
+    QueueFilter,
+    causes_seen,
+    flat_items,
+    history,
+    notifications_for,
+    queue,
+    state_choices,
+)
+from casework.records import is_overdue
+from casework.service import get_record, reveal_pii, transition
+from casework.workflow import Actor, available
+from web.auth import HOME_BY_ROLE
+from web.deps import app_settings, checked_form, court_name, current_staff, factory, flash, notifier, now_utc, render
+
+router = APIRouter()
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+KIND_LABELS = {k.value: lifecycle(k).label for k in Kind}
+FACT_LABELS = {
+    "amount": "金额（元）",
+    "evidence": "已有证据",
+    "other_party_name": "对方",
+    "other_party_address": "对方住址",
+    "loan_date": "借款日期",
+    "due_date": "约定还款日",
+    "willing_to_mediate": "是否愿意调解",
+    "urgent": "是否紧急（转移财产）",
+}
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    with unit_of_work(factory(request)) as db:
+        staff = current_staff(request, db)
+        target = HOME_BY_ROLE.get(staff.role, "/workbench/queue")
+    return RedirectResponse(target, status_code=303)
+
+
+def _int(value: str | None, default: int = 1) -> int:
+    try:
+        return max(int(value or default), 1)
+    except ValueError:
+        return default
+
+
+class QueueQuery(BaseModel):
+    kind: str | None = None
+    status: str = STATUS_OPEN
+    cause: str | None = None
+    overdue: bool = False
+    q: str | None = None
+    page: str | None = None
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(request: Request, query: Annotated[QueueQuery, Query()]) -> Response:
+    now = now_utc()
+    with unit_of_work(factory(request)) as db:
+        staff = current_staff(request, db)
+        kinds = sorted(access.RECORD_KINDS.get(staff.role, frozenset()))
+        if not kinds:
+            raise PermissionDenied(f"{staff.role} has no queue", "您的岗位没有办理队列。")
+        flt = QueueFilter(
+            kind=query.kind if query.kind in kinds else None,
+            status=query.status or STATUS_OPEN,
+            cause=query.cause or None,
+            overdue=query.overdue,
+            q=query.q or None,
+            page=_int(query.page),
+        )
+        rows, total = queue(db, staff, flt, now)
+        items = [
+            {
+                "id": r.id,
+                "ref": r.ref,
+                "kind": KIND_LABELS[r.kind],
+                "state": lifecycle(r.kind).state_label(r.state),
+                "cause": r.cause or "—",
+                "summary": r.summary[:60] + ("…" if len(r.summary) > 60 else ""),
+                "created_at": r.created_at,
+                "due_at": r.due_at,
+                "overdue": is_overdue(r, now),
+            }
+            for r in rows
+        ]
+        ctx = {
+            "title": "办理队列",
+            "items": items,
+            "total": total,
+            "flt": flt,
+            "kinds": [(k, KIND_LABELS[k]) for k in kinds],
+            "statuses": [
+                (STATUS_OPEN, "办理中"),
+                (STATUS_CLOSED, "已结束"),
+                (STATUS_ALL, "全部"),
+                *state_choices(kinds),
+            ],
+            "causes": causes_seen(db, staff),
+            "pages": (total + 49) // 50,
+        }
+    return render(request, "queue.html", ctx)
+
+
+def _party_rows(record: CaseRecord, staff_role: str, revealed: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
+    rows = []
+    for p in record.parties:
+        rows.append(
+            {
+                "role": "原告（申请人）" if p.role == "plaintiff" else "被告（对方）",
+                "party": p.role,
+                "kind": "单位" if p.kind == "company" else "自然人",
+                "name": p.name,
+                "gender": p.gender,
+                "birth_date": p.birth_date,
+                "ethnicity": p.ethnicity,
+                "occupation": p.occupation,
+                "work_unit": p.work_unit,
+                "address": p.address,
+                "legal_rep": p.legal_rep,
+                "id": revealed.get((p.role, "id_number")) or p.id_masked,
+                "id_clear": (p.role, "id_number") in revealed,
+                "phone": revealed.get((p.role, "phone")) or p.phone_masked,
+                "phone_clear": (p.role, "phone") in revealed,
+                "can_reveal_id": bool(p.id_enc)
+                and (staff_role, record.kind) in access.REVEAL
+                and "id_number" in access.REVEAL[(staff_role, record.kind)],
+                "can_reveal_phone": bool(p.phone_enc)
+                and (staff_role, record.kind) in access.REVEAL
+                and "phone" in access.REVEAL[(staff_role, record.kind)],
+            }
+        )
+    return rows
+
+
+def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tuple[str, str], str]) -> dict[str, Any]:
+    staff = current_staff(request, db)
+    record = get_record(db, staff, record_id)
+    now = now_utc()
+    lc = lifecycle(record.kind)
+    actions = []
+    for t in available(record, Actor.of_staff(staff), now):
+        fields = []
+        for name, spec in t.fields.items():
+            options = list(spec.options.items())
+            if spec.type == "checklist" and record.kind == Kind.FILING:
+                options = [(item, item) for item in missing_items(record)]
+            fields.append({"name": name, "spec": spec, "options": options})
+        actions.append({"name": t.name, "label": t.label, "fields": fields, "notify": bool(t.notify_person)})
+    assessment = record.assessment or {}
+    raw_similar = assessment.get("similar_cases")
+    similar = raw_similar if isinstance(raw_similar, list) else []
+    other_assessment = {k: v for k, v in assessment.items() if k != "similar_cases"}
+    complaint = None
+    if record.kind == Kind.FILING:
+        draft = build_draft(record, court_name(request))  # masked: the page never shows clear values unasked
+        complaint = {
+            "lines": document_lines(draft, date.today()),
+            "missing": missing_items(record),
+            "can_download": access.can_download_complaint(staff, record),
+        }
+    committee = None
+    if record.kind == Kind.REFERRAL and record.group_id:
+        from casework.directory import default_directory
+
+        found = default_directory().get(record.group_id)
+        committee = found.name if found else record.group_id
+    category = None
+    if record.category:
+        cat = lc.categories.get(record.category)
+        category = cat.label if cat else record.category
+    return {
+        "title": record.ref,
+        "record": record,
+        "kind_label": lc.label,
+        "state_label": lc.state_label(record.state),
+        "closed": not lc.is_open(record.state),
+        "overdue": is_overdue(record, now),
+        "committee": committee,
+        "category": category,
+        "parties": _party_rows(record, staff.role, revealed),
+        "facts": [(FACT_LABELS.get(k, k), v) for k, v in flat_items(record.facts)],
+        "similar": [c for c in similar if isinstance(c, dict)],
+        "assessment": flat_items(other_assessment),
+        "complaint": complaint,
+        "actions": actions,
+        "history": history(db, record),
+    }
+
+
+@router.get("/records/{record_id}", response_class=HTMLResponse)
+def record_page(request: Request, record_id: int) -> Response:
+    with unit_of_work(factory(request)) as db:
+        ctx = _record_context(request, db, record_id, {})
+    return render(request, "record.html", ctx)
+
+
+@router.post("/records/{record_id}/act/{action}")
+def act(request: Request, record_id: int, action: str, form: Annotated[FormData, Depends(checked_form)]) -> Response:
+    values: dict[str, Any] = {}
+    for key in form:
+        items = form.getlist(key)
+        values[key] = [str(i) for i in items] if len(items) > 1 or key == "items" else str(items[0])
+    expected = str(form.get("expected_state") or "") or None
+    settings = app_settings(request)
+    with unit_of_work(factory(request)) as db:
+        staff = current_staff(request, db)
+        event = transition(
+            db, staff, record_id, action, notifier(request), form=values, settings=settings, expected_state=expected
+        )
+        label = lifecycle(event.kind).transitions[action].label
+        ref = db.get(CaseRecord, record_id).ref  # type: ignore[union-attr]
+    flash(request, f"{ref}：已办理“{label}”。")
+    return RedirectResponse(f"/workbench/records/{record_id}", status_code=303)
+
+
+@router.post("/records/{record_id}/reveal", response_class=HTMLResponse)
+def reveal(request: Request, record_id: int, form: Annotated[FormData, Depends(checked_form)]) -> Response:
+    party = str(form.get("party") or "")
+    field = str(form.get("field") or "")
+    settings = app_settings(request)
+    with unit_of_work(factory(request)) as db:
+        staff = current_staff(request, db)
+        value = reveal_pii(db, staff, record_id, party, field, settings=settings)
+        ctx = _record_context(request, db, record_id, {(party, field): value})
+    response = render(request, "record.html", ctx)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _docx_response(record: CaseRecord, court: str, cipher: PiiCipher) -> Response:
+    data = render_docx(build_draft(record, court, cipher), date.today())
+    name = f"起诉状-{record.ref}.docx"
+    return Response(
+        data,
+        media_type=DOCX,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"complaint-{record.ref}.docx\"; filename*=UTF-8''{quote(name)}"
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/records/{record_id}/complaint.docx")
+def complaint_download(request: Request, record_id: int) -> Response:
+    settings = app_settings(request)
+    with unit_of_work(factory(request)) as db:
+        staff = current_staff(request, db)
+        record = get_record(db, staff, record_id)
+        if not access.can_download_complaint(staff, record):
+            raise PermissionDenied(f"{staff.role} may not download complaints", "只有立案庭可以下载起诉状。")
+        audit(db, staff.actor, "complaint.download", record.ref)  # the document holds clear ID and phone numbers
+        response = _docx_response(record, court_name(request), PiiCipher(settings.pii_key))
+    return response
+
+
+@router.get("/c/{token}")
+def person_download(request: Request, token: str) -> Response:
+    """The person's own complaint draft, through the signed link sent in the chat (no login)."""
+    settings = app_settings(request)
+    record_id = record_id_from_token(settings.session_secret, token)
+    with unit_of_work(factory(request)) as db:
+        record = db.get(CaseRecord, record_id)
+        if record is None or record.kind != Kind.FILING:
+            raise RecordNotFound(f"no filing {record_id}", "没有找到这份起诉状。")
+        audit(db, f"{record.channel}:{record.user_id}", "complaint.download", record.ref)
+        response = _docx_response(record, court_name(request), PiiCipher(settings.pii_key))
+    return response
+
+
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications_page(request: Request) -> Response:
+    with unit_of_work(factory(request)) as db:
+        staff = current_staff(request, db)
+        rows = [{"at": n.at, "text": n.text} for n in notifications_for(db, staff)]
+    return render(request, "notifications.html", {"title": "通知", "rows": rows})
