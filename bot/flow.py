@@ -262,7 +262,7 @@ def _intake(ctx: StepContext, rec: DialogRecord) -> Step:
         return _ask_next_or_assess(ctx, data)
     result = guidance.take_answer(ctx.services.knowledge, data, text, ctx.today)
     if result.error:
-        return Step(S.INTAKE, Outgoing.of(result.error), data)
+        return Step(S.INTAKE, Outgoing.of(result.error), result.data)
     data = result.data
     parts = [result.ack] if result.ack else []
     step = _ask_next_or_assess(ctx, data)
@@ -277,13 +277,18 @@ ROUTE_WORDS = {
     "1": "mediation",
     "调解": "mediation",
     "人民调解": "mediation",
+    "愿意调解": "mediation",
+    "先调解": "mediation",
     "2": "filing",
     "立案": "filing",
     "网上立案": "filing",
     "起诉": "filing",
+    "我要起诉": "filing",
+    "直接起诉": "filing",
     "3": "human",
     "12368": "human",
     "热线": "human",
+    "人工服务": "human",
 }
 
 
@@ -302,11 +307,15 @@ def _choose_route(ctx: StepContext, rec: DialogRecord) -> Step:
     if route == "human":
         return _human(ctx, rec)
     if guidance.looks_like_story(ctx.text) and len(ctx.text) > 15:
-        # More detail about the dispute: fold it into the story and assess again.
-        data["story"] = (data.get("story", "") + "\n" + ctx.text)[: ctx.settings.max_text_chars]
-        merged = guidance.extract_facts(ctx.services.knowledge, data["story"], data.get("cause"), ctx.today)
-        data["facts"] = {**merged, **(data.get("facts") or {})}
-        return _ask_next_or_assess(ctx, data)
+        # More detail about the dispute: when it adds facts, fold it into the story and assess again.
+        story = (data.get("story", "") + "\n" + ctx.text)[: ctx.settings.max_text_chars]
+        known = dict(data.get("facts") or {})
+        found = guidance.extract_facts(ctx.services.knowledge, ctx.text, data.get("cause"), ctx.today)
+        new = {k: v for k, v in found.items() if v not in (None, "", [], {}) and k not in known}
+        if new:
+            data["story"] = story
+            data["facts"] = {**known, **new}
+            return _ask_next_or_assess(ctx, data)
     return Step(S.CHOOSE_ROUTE, Outgoing.of(say("routes_again"), quick=("1", "2", "3")), data)
 
 

@@ -146,6 +146,12 @@ def take_answer(knowledge: Any, data: dict[str, Any], text: str, today: date) ->
     try:
         update = knowledge.answer_slot(data["cause"], slot, text, facts, today)
     except InputError as err:
+        fails = dict(data.get("fails") or {})
+        fails[slot] = fails.get(slot, 0) + 1
+        data["fails"] = fails
+        if fails[slot] >= 2:  # never trap the person on one question: skip it, it can be added later
+            data["skipped"] = sorted(set(data.get("skipped") or []) | {slot})
+            return AnswerResult(data, ack="这一项先跳过，后面可以再补充。")
         return AnswerResult(data, error=err.user_message)
     facts.update(update)
     data["facts"] = facts
@@ -291,6 +297,8 @@ def data_hash(data: dict[str, Any]) -> str:
 
 
 def render_handoff_done(ref: HandoffRef) -> str:
+    if ref.detail:  # casework's own reply for this kind of record (names the committee, the next steps)
+        return ref.detail
     return prompts.load(
         "handoff_done",
         kind_name=KIND_NAMES.get(ref.kind, ref.kind),
@@ -305,7 +313,11 @@ def render_progress(refs: list[HandoffRef]) -> str:
         return prompts.load("progress_none")
     lines = [prompts.load("progress_head")]
     lines += [
-        prompts.load("progress_line", reference=r.reference, kind_name=KIND_NAMES.get(r.kind, r.kind), state=r.state)
+        f"· {r.detail}"
+        if r.detail
+        else prompts.load(
+            "progress_line", reference=r.reference, kind_name=KIND_NAMES.get(r.kind, r.kind), state=r.state
+        )
         for r in refs
     ]
     return "\n".join(lines)

@@ -71,13 +71,12 @@ def to_request(draft: HandoffDraft) -> HandoffRequest:
     )
 
 
-def _to_ref(ref: RecordRef) -> HandoffRef:
+def _to_ref(ref: RecordRef, base_url: str, *, with_link: bool) -> HandoffRef:
+    detail = ref.message
+    if with_link and ref.download_path:
+        detail += f"\n起诉状草稿（Word，可修改后上传）：{base_url.rstrip('/')}{ref.download_path}"
     return HandoffRef(
-        reference=ref.ref,
-        kind=str(ref.kind.value if hasattr(ref.kind, "value") else ref.kind),
-        state=ref.state_label,
-        created=ref.created,
-        detail=ref.message,
+        reference=ref.ref, kind=str(ref.kind.value), state=ref.state_label, created=ref.created, detail=detail
     )
 
 
@@ -94,11 +93,12 @@ class CaseworkHandoff:
             message = getattr(err, "user_message", "") or "提交没有成功，请回复“转人工”由工作人员帮您处理。"
             log.info("hand-off refused: %s", type(err).__name__)
             raise HandoffRefusedError(message) from err
-        return _to_ref(ref)
+        return _to_ref(ref, self._settings.public_base_url, with_link=True)
 
     def records(self, session: Session, user_id: str) -> list[HandoffRef]:
         try:
-            return [_to_ref(r) for r in records_for_user(session, user_id, settings=self._settings)]
+            refs = records_for_user(session, user_id, settings=self._settings)
+            return [_to_ref(r, self._settings.public_base_url, with_link=True) for r in refs]
         except CaseworkError:
             log.exception("progress query failed")
             return []

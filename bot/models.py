@@ -5,5 +5,6 @@ from __future__ import annotations
 import bot.audit
 import bot.store
 import bot.wechat.outbox
+import casework.models
 
-__all__ = ["bot"]
+__all__ = ["bot", "casework"]

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # How people reach this server (links in chat replies, e.g. the complaint download).
+    public_base_url: str = "http://127.0.0.1:8000"
 
     # WeChat official account (公众号 → 设置与开发 → 基本配置)
     wechat_token: str = PLACEHOLDER
@@ -54,7 +56,7 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'bot.sqlite3'}"
     db_auto_migrate: bool = True  # run Alembic migrations to head on start (one worker should, in a cluster)
     # Key for encrypting ID and phone numbers at rest (Fernet, urlsafe base64 of 32 bytes).
-    pii_key: str = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGlvbiE="
+    pii_key: str = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZC11c2U="
 
     # Retrieval
     chroma_path: Path = REPO_ROOT / "var" / "chroma"
