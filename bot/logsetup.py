@@ -18,6 +18,9 @@ def configure(level: str = "INFO") -> None:
         handler._suqian = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # jieba installs its own DEBUG stream handler; keep its start-up chatter out of the service log.
+    jieba_log = logging.getLogger("jieba")
+    jieba_log.setLevel(logging.WARNING)
     # uvicorn's own handlers get the filter too (access logs carry query strings).
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         for h in logging.getLogger(name).handlers:
