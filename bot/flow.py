@@ -260,6 +260,12 @@ def _intake(ctx: StepContext, rec: DialogRecord) -> Step:
     if _norm(text) in {"上一步", "返回", "back"}:
         data = guidance.go_back(data)
         return _ask_next_or_assess(ctx, data)
+    corrected = guidance.correct(ctx.services.knowledge, data, text, ctx.today)
+    if corrected is not None:
+        step = _ask_next_or_assess(ctx, corrected)
+        return Step(
+            step.next_state, Outgoing.of(say("corrected"), *step.reply.parts, quick=step.reply.quick_replies), step.data
+        )
     result = guidance.take_answer(ctx.services.knowledge, data, text, ctx.today)
     if result.error:
         return Step(S.INTAKE, Outgoing.of(result.error), result.data)
@@ -306,6 +312,12 @@ def _choose_route(ctx: StepContext, rec: DialogRecord) -> Step:
         return Step(S.FILING_FORM, Outgoing.of(say("filing_intro"), prompt_text), data)
     if route == "human":
         return _human(ctx, rec)
+    corrected = guidance.correct(ctx.services.knowledge, data, ctx.text, ctx.today)
+    if corrected is not None:
+        step = _ask_next_or_assess(ctx, corrected)
+        return Step(
+            step.next_state, Outgoing.of(say("corrected"), *step.reply.parts, quick=step.reply.quick_replies), step.data
+        )
     if guidance.looks_like_story(ctx.text) and len(ctx.text) > 15:
         # More detail about the dispute: when it adds facts, fold it into the story and assess again.
         story = (data.get("story", "") + "\n" + ctx.text)[: ctx.settings.max_text_chars]

@@ -158,6 +158,25 @@ def take_answer(knowledge: Any, data: dict[str, Any], text: str, today: date) ->
     return AnswerResult(data)
 
 
+def correct(knowledge: Any, data: dict[str, Any], text: str, today: date) -> dict[str, Any] | None:
+    """ "不对，是三万" at any point: the new data with the corrected facts, or None if ``text`` is no correction."""
+    from knowledge.extract import is_correction
+    from knowledge.intake import apply_correction
+
+    cause = data.get("cause")
+    if knowledge is None or not cause or cause == OTHER or not is_correction(text):
+        return None
+    asking = data.get("asking")
+    last = knowledge.slot(cause, asking) if asking else None
+    facts = apply_correction(cause, text, dict(data.get("facts") or {}), today, last_slot=last, court=knowledge.court)
+    if facts == (data.get("facts") or {}):
+        return None
+    new = dict(data)
+    new["facts"] = facts
+    new["skipped"] = [s for s in data.get("skipped") or [] if s not in facts]
+    return new
+
+
 def go_back(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     asked: list[str] = list(data.get("asked") or [])

@@ -269,6 +269,7 @@ def apply_correction(
         last_slot is not None
         and last_slot.type in ("date", "place")
         and not any(k.endswith("_date" if last_slot.type == "date" else "_place") for k in updates)
+        and not any(k not in ("evidence",) for k in updates)  # "不对，是三万" corrects the amount, not the date
     ):
         answered, ok = apply_answer(cause, last_slot, _strip_cue(text), facts, today, court=court)
         return answered if ok else new
