@@ -6,6 +6,7 @@ the workbench's Content-Security-Policy when inlined.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -30,7 +31,7 @@ def bar_chart(
     inner_w = WIDTH - PAD_LEFT - PAD_RIGHT
     inner_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     values = [v for _, v in points if v is not None]
-    top = 1.0 if share else max([*values, target or 0, 1.0])
+    top = 1.0 if share else float(max(2, math.ceil(max([*values, target or 0, 1.0]) / 2) * 2))  # even: whole ticks
     n = max(len(points), 1)
     slot = inner_w / n
     bar_w = max(slot * 0.6, 2)
@@ -84,7 +85,7 @@ def bar_chart(
             'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
         parts.append(
-            f'<text x="{WIDTH - PAD_RIGHT}" y="{ty - 4:.1f}" font-size="10" text-anchor="end" fill="{TARGET_STROKE}">'
+            f'<text x="{PAD_LEFT + 4}" y="{ty - 4:.1f}" font-size="10" text-anchor="start" fill="{TARGET_STROKE}">'
             f"目标 {escape(_fmt(target, share))}</text>"
         )
     parts.append("</svg>")

@@ -57,6 +57,33 @@ FACT_LABELS = {
 }
 
 
+CASE_LABELS = {
+    "court": "法院",
+    "year": "年份",
+    "outcome": "结果",
+    "result": "结果",
+    "why": "相似之处",
+    "reason": "相似之处",
+    "score": "相似度",
+    "cause": "案由",
+    "date": "日期",
+    "amount": "金额",
+}
+
+
+def _case_view(case: dict[str, Any]) -> dict[str, Any]:
+    """A similar case as the person saw it: a title and labelled details (long text left out)."""
+    title = case.get("title") or case.get("case_number") or case.get("id") or "类案"
+    skip = {"title", "case_number", "id", "text", "snippet", "trace"}
+    details = [
+        (CASE_LABELS.get(k, k), v if not isinstance(v, float) else f"{v:.2f}")
+        for k, v in case.items()
+        if k not in skip and v not in (None, "", [], {}) and not isinstance(v, dict | list)
+    ]
+    number = case.get("case_number") if case.get("title") else None
+    return {"title": str(title), "number": number, "details": details}
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     with unit_of_work(factory(request)) as db:
@@ -208,7 +235,7 @@ def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tu
         "category": category,
         "parties": _party_rows(record, staff.role, revealed),
         "facts": [(FACT_LABELS.get(k, k), v) for k, v in flat_items(record.facts)],
-        "similar": [c for c in similar if isinstance(c, dict)],
+        "similar": [_case_view(c) for c in similar if isinstance(c, dict)],
         "assessment": flat_items(other_assessment),
         "complaint": complaint,
         "actions": actions,

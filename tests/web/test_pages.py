@@ -117,7 +117,7 @@ def test_record_page_shows_summary_intake_similar_cases_complaint_history(browse
     assert "<script>alert(1)</script>" in page.find("p", class_="prewrap").text
     assert "&lt;script&gt;" in r.text
     assert "（2021）豫0811民初1号" in page.select_one("ol.similar").text
-    facts = page.select_one("dl.kv").text
+    facts = page.select_one("dl.facts").text
     assert "金额（元）" in facts and "50000" in facts
     doc = page.select_one("div.doc").text
     assert "民事起诉状" in doc and "判令被告归还借款50000元" in doc and "人民法院在线服务" in doc

@@ -1,0 +1,352 @@
+"""The workbench in a real headless Chromium, against the real server (``server:create_app``) under uvicorn.
+
+The server runs in its own process on a free loopback port, with a temporary SQLite database (tables created
+from the models), the fake embedder and no corpus ingest, so it starts in seconds. Records are handed off
+through ``casework.service.create_handoff`` (what the chat does), then staff sign in and work them:
+a referral to "agreement reached", a filing to a one-time correction notice, a ticket through
+接听 → 交办 → 督办 → 反馈 → 回访 → 办结; the manager's dashboard must move accordingly.
+Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PII_KEY = "x8bFqCmW0mC0sP5lqTzN2a3XW6yF4b2cRkL9dS1vE7g="
+ID_A = "11010519491231002X"
+PHONE_A = "13800138000"
+USERS = {
+    "med1": ("调解员甲", "mediator", "sy-jiaodong", "browser-mediator-1"),
+    "clerk1": ("立案员乙", "clerk", None, "browser-clerk-001"),
+    "op1": ("话务员丙", "operator", None, "browser-operator-1"),
+    "mgr1": ("庭长丁", "manager", None, "browser-manager-1"),
+}
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    records: dict[str, int]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _seed(database_url: str) -> dict[str, int]:
+    import bot.models  # noqa: F401 - the lead's registry of tables
+    import casework.models  # noqa: F401
+    from bot.db import Base, make_engine, make_sessionmaker
+    from bot.settings import Settings
+    from casework.notify import RecordingNotifier
+    from casework.service import Applicant, HandoffRequest, Party, create_handoff
+    from casework.staff import create_staff
+
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    settings = Settings(app_env="test", database_url=database_url, pii_key=PII_KEY, session_secret="browser-secret")
+    base = {
+        "user_id": "openid-browser",
+        "channel": "wechat",
+        "cause": "民间借贷纠纷",
+        "summary": "2024年3月借给王五5万元，约定一年归还，有借条和转账记录，催要未果。",
+        "facts": {"amount": 50000, "evidence": ["借条", "转账记录"]},
+        "assessment": {
+            "similar_cases": [
+                {
+                    "id": "c1",
+                    "title": "（2021）豫0811民初1234号",
+                    "court": "焦作市山阳区人民法院",
+                    "outcome": "支持原告",
+                }
+            ],
+            "limitation": "未超过诉讼时效（约定还款日2025-03-01起三年）",
+        },
+        "consent": True,
+        "applicant": Applicant(name="李四", id_number=ID_A, phone=PHONE_A, address="焦作市山阳区焦东街道"),
+        "defendant": Party(name="王五", address="焦作市山阳区新城街道"),
+        "area": "焦东街道",
+        "claims": ["判令被告归还借款50000元", "本案诉讼费由被告负担"],
+    }
+    records = {}
+    with make_sessionmaker(engine)() as s:
+        for username, (name, role, group, password) in USERS.items():
+            create_staff(s, username, name, role, password, group=group)
+        for key, kind, extra in (
+            ("referral", "referral", {}),
+            ("filing", "filing", {}),
+            ("ticket", "ticket", {"category": "petition", "summary": "反映某案件承办法官一直联系不上，请求督促。"}),
+        ):
+            req = HandoffRequest.model_validate({**base, **extra, "kind": kind, "dedupe_key": f"browser-{key}"})
+            records[key] = create_handoff(s, req, RecordingNotifier(), settings=settings).id
+        s.commit()
+    engine.dispose()
+    return records
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    tmp = tmp_path_factory.mktemp("browser")
+    database_url = f"sqlite:///{tmp / 'workbench.sqlite3'}"
+    records = _seed(database_url)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": database_url,
+        "DB_AUTO_MIGRATE": "false",  # tables created above from the models
+        "EMBEDDING_MODEL": "fake",
+        "AUTO_INGEST": "false",
+        "CHROMA_PATH": str(tmp / "chroma"),
+        "BM25_PATH": str(tmp / "bm25"),
+        "PII_KEY": PII_KEY,
+        "SESSION_SECRET": "browser-secret",
+        "LOG_LEVEL": "WARNING",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+    log = (tmp / "server.log").open("w")
+    proc = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "server:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {(tmp / 'server.log').read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{url}/workbench/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start within 120 s")
+            time.sleep(0.5)
+        yield Server(url, database_url, records)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_for(server: Server, chromium):  # type: ignore[no-untyped-def]
+    contexts = []
+
+    def _page(username: str):  # type: ignore[no-untyped-def]
+        ctx = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{server.url}/workbench/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", USERS[username][3])
+        page.click("button:has-text('登录')")
+        page.wait_for_load_state("domcontentloaded")
+        assert "/workbench/login" not in page.url, page.content()[:1000]
+        return page
+
+    yield _page
+    for ctx in contexts:
+        ctx.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def act(page, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Press the action button ``label`` (in its own form) and wait for the record page to come back."""
+    page.locator("form.action", has=page.locator(f"button:text-is('{label}')")).locator("button[type=submit]").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator(".flash").inner_text().endswith(f"已办理“{label}”。"), page.content()[:2000]
+
+
+def state_of(page) -> str:  # type: ignore[no-untyped-def]
+    return page.locator(".badge.state").inner_text()
+
+
+def figure(page, key: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    card = page.locator(f"section.figure[data-key={key}]")
+    value = card.locator(".value").inner_text()
+    den = card.locator(".den")
+    ratio = (
+        f"{card.locator('.num').inner_text()}/{den.inner_text()}" if den.count() else card.locator(".num").inner_text()
+    )
+    return value, ratio
+
+
+def _make_overdue(database_url: str, record_id: int) -> None:
+    """Let time pass for one record: its due time moves an hour into the past (the server reads it fresh)."""
+    from bot.db import make_engine, make_sessionmaker, utcnow
+    from casework.models import CaseRecord
+
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as s:
+        record = s.get(CaseRecord, record_id)
+        assert record is not None
+        record.due_at = utcnow() - timedelta(hours=1)
+        s.commit()
+    engine.dispose()
+
+
+def test_workbench_end_to_end(server: Server, page_for) -> None:  # type: ignore[no-untyped-def]
+    manager = page_for("mgr1")
+    manager.goto(f"{server.url}/workbench/dashboard")
+    before = {
+        k: figure(manager, k)
+        for k in (
+            "mediation_success",
+            "review_on_time",
+            "hotline_connection",
+            "ticket_completion",
+            "petition_assigned",
+            "petition_answered",
+            "referrals",
+            "id_phone_entry",
+        )
+    }
+    assert before["mediation_success"] == ("—", "0/0")
+    assert before["review_on_time"] == ("—", "0/0")
+    assert before["petition_assigned"] == ("0.0%", "0/1")
+    assert before["referrals"] == ("1件", "1")
+    assert before["id_phone_entry"] == ("100.0%", "1/1")
+    shot(manager, "01-dashboard-before")
+
+    # --- a mediator works the referral to "agreement reached" ----------------------------------------------
+    mediator = page_for("med1")
+    assert mediator.locator("table.queue tbody tr").count() == 1
+    shot(mediator, "02-mediator-queue")
+    mediator.locator("table.queue a").first.click()
+    mediator.wait_for_load_state("domcontentloaded")
+    assert state_of(mediator) == "待接收"
+    assert "焦东街道人民调解委员会" in mediator.locator(".record-head").inner_text()
+    assert "（2021）豫0811民初1234号" in mediator.locator("ol.similar").inner_text()
+    act(mediator, "接收")
+    act(mediator, "开始调解")
+    mediator.fill("form.action:has(button:text-is('达成调解协议')) textarea[name=note]", "被告分两期归还50000元。")
+    act(mediator, "达成调解协议")
+    assert state_of(mediator) == "达成调解协议"
+    history = mediator.locator("ol.history").inner_text()
+    assert "接收" in history and "开始调解" in history and "被告分两期归还50000元" in history
+    shot(mediator, "03-referral-agreed")
+
+    # --- a clerk reviews the filing, looks at the clear ID, and sends the one-time correction notice ----------
+    clerk = page_for("clerk1")
+    clerk.locator("table.queue a").first.click()
+    clerk.wait_for_load_state("domcontentloaded")
+    assert "民事起诉状" in clerk.locator("div.doc").inner_text()
+    assert ID_A not in clerk.content()
+    clerk.locator("dd.pii form:has(input[value=id_number]) button").click()
+    clerk.wait_for_load_state("domcontentloaded")
+    assert ID_A in clerk.locator("div.parties").inner_text()
+    act(clerk, "开始审查")
+    form = clerk.locator("form.action:has(button:text-is('一次性告知补正'))")
+    assert form.locator("input[type=checkbox][name=items]").count() >= 1
+    form.locator("textarea[name=items]").fill("借条原件照片")
+    act(clerk, "一次性告知补正")
+    assert state_of(clerk) == "待补正"
+    assert clerk.locator("button:text-is('一次性告知补正')").count() == 0  # once only
+    assert "借条原件照片" in clerk.locator("ol.history").inner_text()
+    shot(clerk, "04-filing-correction")
+
+    # --- an operator moves the 信访 ticket through 交办 → 督办 → 反馈 → 回访 → 办结 ----------------------------------
+    operator = page_for("op1")
+    operator.locator("table.queue a").first.click()
+    operator.wait_for_load_state("domcontentloaded")
+    assert state_of(operator) == "接听"
+    operator.fill("form.action:has(button:text-is('交办')) input[name=department]", "立案庭")
+    operator.fill("form.action:has(button:text-is('交办')) input[name=assignee]", "张法官")
+    act(operator, "交办")
+    assert operator.locator("button:text-is('督办')").count() == 0  # not overdue yet: no supervision
+    _make_overdue(server.database_url, server.records["ticket"])
+    operator.reload()
+    assert "已逾期" in operator.locator(".record-head").inner_text()
+    operator.fill("form.action:has(button:text-is('督办')) textarea[name=note]", "已超期，请三日内答复。")
+    act(operator, "督办")
+    operator.fill("form.action:has(button:text-is('反馈')) textarea[name=answer]", "已联系承办法官，将于本周内回电。")
+    act(operator, "反馈")
+    operator.select_option("form.action:has(button:text-is('回访')) select[name=satisfied]", "yes")
+    act(operator, "回访")
+    act(operator, "办结")
+    assert state_of(operator) == "已办结"
+    steps = [s.inner_text() for s in operator.locator("ol.history li strong").all()]
+    assert steps == ["创建", "交办", "督办", "反馈", "回访", "办结"]
+    shot(operator, "05-ticket-closed")
+
+    # --- the dashboard moved accordingly ---------------------------------------------------------------------------
+    manager.goto(f"{server.url}/workbench/dashboard")
+    after = {k: figure(manager, k) for k in before}
+    assert after["mediation_success"] == ("100.0%", "1/1")
+    assert after["review_on_time"] == ("100.0%", "1/1")
+    assert after["hotline_connection"] == ("100.0%", "1/1")
+    assert after["ticket_completion"] == ("100.0%", "1/1")
+    assert after["petition_assigned"] == ("100.0%", "1/1")
+    assert after["petition_answered"] == ("100.0%", "1/1")
+    assert after["referrals"] == before["referrals"]
+    assert manager.locator("section.figure svg").count() >= 10
+    shot(manager, "06-dashboard-after")
+    manager.goto(f"{server.url}/workbench/audit?action=pii")
+    assert re.search(r"pii\.reveal", manager.locator("table.audit").inner_text())
+    shot(manager, "07-audit")
