@@ -1,9 +1,11 @@
 """What every workbench route needs: the app's state, the signed-in staff member, CSRF, and page rendering.
 
 The server's lifespan puts ``sessionmaker`` and ``settings`` on ``app.state`` (tests build a tiny app and set
-them); ``app.state.notifier`` is the casework notifier (WeChat outbox + recorder) when the server provides
-one. Sessions are signed cookies (Starlette ``SessionMiddleware``) holding the staff id, a password epoch (a
-password change signs every old session out) and the per-session CSRF token that every POST must carry.
+them); ``app.state.notifier`` is the casework notifier (WeChat outbox + recorder), built from the settings on
+first use when the server sets none.
+
+Sessions are signed cookies (Starlette ``SessionMiddleware``) holding the staff id, a password epoch (a password
+change signs every old session out) and the per-session CSRF token that every POST must carry.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from starlette.datastructures import FormData
 from bot.db import utcnow
 from bot.settings import Settings
 from casework.models import StaffUser
-from casework.notify import Notifier, RecordingNotifier
+from casework.notify import Notifier
 from casework.staff import ROLE_LABELS
 from casework.timeutil import fmt_date, fmt_datetime
 from knowledge.court import Court
@@ -72,12 +74,14 @@ def app_settings(request: Request) -> Settings:
 
 
 def notifier(request: Request) -> Notifier:
-    """The server's notifier (``app.state.notifier``); a recorder alone if the server set none."""
-    found = getattr(request.app.state, "notifier", None)
+    """``app.state.notifier`` if the server set one; otherwise the server's own notifier is built once from the
+    settings (``bot.notify.make_notifier``: WeChat outbox + recorder) and kept on ``app.state``."""
+    found: Notifier | None = getattr(request.app.state, "notifier", None)
     if found is None:
-        found = RecordingNotifier()
+        from bot.notify import make_notifier  # the app layer's choice; imported late to keep web importable alone
+
+        found = make_notifier(app_settings(request))
         request.app.state.notifier = found
-        log.warning("app.state.notifier not set: workbench notices are only recorded, not pushed to WeChat")
     return found
 
 

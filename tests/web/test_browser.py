@@ -137,7 +137,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "TRANSFORMERS_OFFLINE": "1",
     }
     log = (tmp / "server.log").open("w")
-    proc = subprocess.Popen(  # noqa: S603 - fixed arguments
+    proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -251,6 +251,19 @@ def _make_overdue(database_url: str, record_id: int) -> None:
     engine.dispose()
 
 
+def _outbox_texts(database_url: str) -> list[str]:
+    """What the server queued for the person on WeChat (its notifier: the outbox + the recorder)."""
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        rows = [str(r[0]) for r in conn.execute(text("SELECT content FROM wechat_outbox ORDER BY id"))]
+    engine.dispose()
+    return rows
+
+
 def test_workbench_end_to_end(server: Server, page_for) -> None:  # type: ignore[no-untyped-def]
     manager = page_for("mgr1")
     manager.goto(f"{server.url}/workbench/dashboard")
@@ -291,6 +304,8 @@ def test_workbench_end_to_end(server: Server, page_for) -> None:  # type: ignore
     history = mediator.locator("ol.history").inner_text()
     assert "接收" in history and "开始调解" in history and "被告分两期归还50000元" in history
     shot(mediator, "03-referral-agreed")
+    pushed = _outbox_texts(server.database_url)
+    assert any("司法确认" in t and "30日内" in t for t in pushed), pushed  # 人民调解法 art. 33 guidance sent
 
     # --- a clerk reviews the filing, looks at the clear ID, and sends the one-time correction notice ----------
     clerk = page_for("clerk1")
