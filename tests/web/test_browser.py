@@ -1,7 +1,7 @@
 """The workbench in a real headless Chromium, against the real server (``server:create_app``) under uvicorn.
 
-The server runs in its own process on a free loopback port, with a temporary SQLite database (tables created
-from the models), the fake embedder and no corpus ingest, so it starts in seconds. Records are handed off
+The server runs in its own process on a free loopback port, with a temporary SQLite database (migrated with
+the project's Alembic migrations), the fake embedder and no corpus ingest, so it starts in seconds. Records are handed off
 through ``casework.service.create_handoff`` (what the chat does), then staff sign in and work them:
 a referral to "agreement reached", a filing to a one-time correction notice, a ticket through
 接听 → 交办 → 督办 → 反馈 → 回访 → 办结; the manager's dashboard must move accordingly.
@@ -63,16 +63,15 @@ def _free_port() -> int:
 
 
 def _seed(database_url: str) -> dict[str, int]:
-    import bot.models  # noqa: F401 - the lead's registry of tables
-    import casework.models  # noqa: F401
-    from bot.db import Base, make_engine, make_sessionmaker
+    from bot.db import make_engine, make_sessionmaker
+    from bot.migrate import upgrade_to_head
     from bot.settings import Settings
     from casework.notify import RecordingNotifier
     from casework.service import Applicant, HandoffRequest, Party, create_handoff
     from casework.staff import create_staff
 
     engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
+    upgrade_to_head(engine)  # the project's Alembic migrations, as a deployment would
     settings = Settings(app_env="test", database_url=database_url, pii_key=PII_KEY, session_secret="browser-secret")
     base = {
         "user_id": "openid-browser",
@@ -125,7 +124,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         **os.environ,
         "APP_ENV": "test",
         "DATABASE_URL": database_url,
-        "DB_AUTO_MIGRATE": "false",  # tables created above from the models
+        "DB_AUTO_MIGRATE": "false",  # migrated above, before the seed
         "EMBEDDING_MODEL": "fake",
         "AUTO_INGEST": "false",
         "CHROMA_PATH": str(tmp / "chroma"),
