@@ -68,9 +68,8 @@ class MaskingFilter(logging.Filter):
         except (TypeError, ValueError):
             return True
         masked = mask_text(message)
-        if masked != message or record.args:
-            record.msg = masked
-            record.args = None
+        if masked != message:
+            _mask_record(record, masked)
         if record.exc_info:
             # Exception messages carry user input too: render the traceback now, masked.
             record.exc_text = mask_text(_FORMATTER.formatException(record.exc_info))
@@ -80,6 +79,22 @@ class MaskingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = mask_text(record.stack_info)
         return True
+
+
+def _mask_record(record: logging.LogRecord, masked: str) -> None:
+    """Mask a record's format string and tuple arguments one by one, so that formatters that read
+    ``record.args`` (uvicorn's access log) still work; collapse into ``masked`` when that is not enough."""
+    if isinstance(record.args, tuple) and isinstance(record.msg, str):
+        record.msg = mask_text(record.msg)
+        record.args = tuple(mask_text(a) if isinstance(a, str) else a for a in record.args)
+        try:
+            same = record.getMessage() == masked
+        except (TypeError, ValueError):
+            same = False
+        if same:
+            return
+    record.msg = masked
+    record.args = None
 
 
 _FORMATTER = logging.Formatter()
