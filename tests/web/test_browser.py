@@ -1,8 +1,8 @@
 """The workbench in a real headless Chromium, against the real server (``server:create_app``) under uvicorn.
 
 The server runs in its own process on a free loopback port, with a temporary SQLite database (migrated with
-the project's Alembic migrations), the fake embedder and no corpus ingest, so it starts in seconds. Records are handed off
-through ``casework.service.create_handoff`` (what the chat does), then staff sign in and work them:
+the project's Alembic migrations), the fake embedder and no corpus ingest, so it starts in seconds. Records are
+handed off through ``casework.service.create_handoff`` (what the chat does), then staff sign in and work them:
 a referral to "agreement reached", a filing to a one-time correction notice, a ticket through
 接听 → 交办 → 督办 → 反馈 → 回访 → 办结; the manager's dashboard must move accordingly.
 Screenshots go to test-output/screenshots/.
