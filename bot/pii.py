@@ -66,7 +66,10 @@ class MaskingFilter(logging.Filter):
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
-            return True
+            # A log call whose arguments do not fit its format: keep the record, masked, instead of letting
+            # the handler print a "Logging error" traceback.
+            message = f"(bad log call) {record.msg!r} {record.args!r}"
+            record.msg, record.args = mask_text(message), None
         masked = mask_text(message)
         if masked != message:
             _mask_record(record, masked)

@@ -58,3 +58,10 @@ def test_filter_masks_messages_args_and_tracebacks(caplog: object) -> None:
     joined = "\n".join(records)
     assert "Traceback" in joined
     assert ID not in joined and PHONE not in joined
+
+
+def test_filter_survives_a_log_call_with_bad_arguments() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "value %d and %s", (ID,), None)
+    assert MaskingFilter().filter(record)
+    text = logging.Formatter("%(message)s").format(record)
+    assert "bad log call" in text and ID not in text
