@@ -6,7 +6,7 @@ import pytest
 from knowledge.causes import OTHER, load_causes
 from knowledge.classifier import CauseClassifier, load_examples
 from knowledge.errors import InputError
-from knowledge.eval_causes import load_eval
+from knowledge.eval_causes import EVAL_SETS, load_eval
 
 
 class TinyFakeEmbedder:
@@ -75,9 +75,10 @@ def test_with_an_injected_embedder() -> None:
     assert result.ranking[0].embedding is not None
 
 
-def test_eval_set_is_large_and_disjoint_from_training_examples() -> None:
-    items = load_eval()
-    assert len(items) >= 300
+@pytest.mark.parametrize("name", sorted(EVAL_SETS))
+def test_eval_sets_are_disjoint_from_training_examples(name: str) -> None:
+    items = load_eval(EVAL_SETS[name])
+    assert len(items) >= (300 if name == "main" else 100)
     causes = set(load_causes().names)
     assert {it.cause for it in items} == causes
     train = [t for texts in load_examples().examples.values() for t in texts]
