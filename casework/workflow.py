@@ -271,11 +271,12 @@ def apply_transition(
     )
     session.add(event)
     audit(session, actor.label, f"{record.kind}.{action}", record.ref, from_state=from_state, to_state=t.to, **values)
+    ref = record.ref  # read before the flush: after a failed flush the session refuses attribute loads
     try:
         session.flush()
     except StaleDataError as exc:
         raise TransitionRefused(
-            f"{record.ref} was changed concurrently", f"{record.ref} 刚被其他人办理过，请刷新页面后再试。"
+            f"{ref} was changed concurrently", f"{ref} 刚被其他人办理过，请刷新页面后再试。"
         ) from exc
 
     ctx = text_context(record, lc, values)

@@ -97,9 +97,10 @@ def export_xlsx(request: Request) -> Response:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, actor: str | None = None, action: str | None = None, subject: str | None = None, page: int = 1
+    request: Request, actor: str | None = None, action: str | None = None, subject: str | None = None, page: str = "1"
 ) -> Response:
-    flt = AuditFilter(actor=actor or None, action=action or None, subject=subject or None, page=max(page, 1))
+    number = int(page) if page.isdigit() else 1
+    flt = AuditFilter(actor=actor or None, action=action or None, subject=subject or None, page=max(number, 1))
     with unit_of_work(factory(request)) as db:
         staff = current_staff(request, db)
         access.require(staff, access.AUDIT_ROLES, "the audit log")

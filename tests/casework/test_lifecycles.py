@@ -254,3 +254,47 @@ def test_every_transition_is_audited(make, session, staff, notifier, settings, n
     rows = session.scalars(select(AuditEvent).where(AuditEvent.subject == record.ref)).all()
     assert [r.action for r in rows] == ["referral.create", "referral.accept"]
     assert rows[1].actor == staff["mediator"].actor
+
+
+def test_two_staff_acting_at_once_cannot_both_move_a_record(settings, build, now) -> None:  # type: ignore[no-untyped-def]
+    """Optimistic lock (case_records.version): the second of two concurrent actions gets a 409, not a double move."""
+    from bot.db import Base, make_engine, make_sessionmaker
+    from casework.notify import RecordingNotifier
+    from casework.service import create_handoff
+    from casework.staff import create_staff
+
+    engine = make_engine(settings.database_url)  # a file database: two real connections
+    Base.metadata.create_all(engine)
+    factory = make_sessionmaker(engine)
+    notifier = RecordingNotifier()
+    with factory() as s:
+        create_staff(s, "clerk-a", "甲", "clerk", "pw-clerk-aaaa")
+        create_staff(s, "clerk-b", "乙", "clerk", "pw-clerk-bbbb")
+        rid = create_handoff(s, build("filing"), notifier, settings=settings, now=now).id
+        s.commit()
+    a, b = factory(), factory()
+    try:
+        from casework.models import StaffUser
+
+        clerk_a = a.scalars(select(StaffUser).where(StaffUser.username == "clerk-a")).one()
+        clerk_b = b.scalars(select(StaffUser).where(StaffUser.username == "clerk-b")).one()
+        a.get(CaseRecord, rid)
+        rec_b = b.get(CaseRecord, rid)  # both pages show "submitted"
+        transition(a, clerk_a, rid, "review", notifier, settings=settings, now=now)
+        a.commit()
+        assert (rec_b.state, rec_b.version) == ("submitted", 1)
+        with pytest.raises(TransitionRefused) as info:
+            transition(
+                b, clerk_b, rid, "withdraw", notifier, form={"reason": "当事人电话撤回"}, settings=settings, now=now
+            )
+        assert "刚被其他人办理过" in info.value.user_message
+        b.rollback()
+    finally:
+        a.close()
+        b.close()
+    with factory() as s:
+        record = s.get(CaseRecord, rid)
+        assert record is not None and record.state == "under_review" and record.version == 2
+        actions = s.scalars(select(CaseEvent.action).where(CaseEvent.record_id == rid)).all()
+        assert actions == ["create", "review"]
+    engine.dispose()
