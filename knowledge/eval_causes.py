@@ -88,7 +88,9 @@ def evaluate(classifier: CauseClassifier, items: list[tuple[str, str, int | None
             errors.append((text, cause, ranked[:3]))
     n = len(items)
     confident = n - unsure
-    return EvalReport(n, top1 / n, top3 / n, unsure / n, confident_ok / confident if confident else 0.0, {c: (a, b) for c, (a, b) in per.items()}, confusion, errors)
+    per_cause = {c: (a, b) for c, (a, b) in per.items()}
+    confident_top1 = confident_ok / confident if confident else 0.0
+    return EvalReport(n, top1 / n, top3 / n, unsure / n, confident_top1, per_cause, confusion, errors)
 
 
 def make_embedder(kind: str) -> Embedder | None:
