@@ -95,11 +95,24 @@ class AmountMention:
     has_unit: bool  # 元/块 or 万/千 present: clearly money or a magnitude
 
 
+# After an abbreviated tail digit (一万五), these characters show the digit starts a word instead:
+# "3万一直不还" is 30,000 and then 一直 ("all along"), not 31,000.
+_WORD_AFTER_TAIL = set("直起下共点个次样天些般定边旦切半层岁月日号年周位名件辆台只头套间家")
+
+
 def find_amounts(text: str) -> list[AmountMention]:
     """Money-like amounts in ``text``. Bare small numbers without a unit (ages, counts) are left out."""
     found: list[AmountMention] = []
     for m in AMOUNT_RE.finditer(text):
         raw = m.group("num").rstrip(".,，")
+        if (
+            len(raw) >= 2
+            and raw[-1] in DIGITS
+            and (raw[-2] in BIG_UNITS or raw[-2] in SMALL_UNITS)
+            and not m.group("unit")
+            and text[m.start() + len(raw) : m.start() + len(raw) + 1] in _WORD_AFTER_TAIL
+        ):
+            raw = raw[:-1]
         value = parse_number(raw)
         if value is None or value <= 0:
             continue
