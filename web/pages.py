@@ -20,7 +20,7 @@ from bot.db import unit_of_work
 from bot.pii import PiiCipher
 from casework import access
 from casework.complaint import build_draft, document_lines, missing_items, render_docx
-from casework.errors import PermissionDenied, RecordNotFound
+from casework.errors import PermissionDenied, RecordNotFound, TransitionInputError
 from casework.links import record_id_from_token
 from casework.machine import Kind, lifecycle
 from casework.models import CaseRecord
@@ -258,13 +258,20 @@ def act(request: Request, record_id: int, action: str, form: Annotated[FormData,
         values[key] = [str(i) for i in items] if len(items) > 1 or key == "items" else str(items[0])
     expected = str(form.get("expected_state") or "") or None
     settings = app_settings(request)
-    with unit_of_work(factory(request)) as db:
-        staff = current_staff(request, db)
-        event = transition(
-            db, staff, record_id, action, notifier(request), form=values, settings=settings, expected_state=expected
-        )
-        label = lifecycle(event.kind).transitions[action].label
-        ref = db.get(CaseRecord, record_id).ref  # type: ignore[union-attr]
+    try:
+        with unit_of_work(factory(request)) as db:
+            staff = current_staff(request, db)
+            event = transition(
+                db, staff, record_id, action, notifier(request), form=values, settings=settings, expected_state=expected
+            )
+            label = lifecycle(event.kind).transitions[action].label
+            ref = db.get(CaseRecord, record_id).ref  # type: ignore[union-attr]
+    except TransitionInputError as exc:
+        # an incomplete form: show the record again with what was typed and what is missing (nothing is lost)
+        with unit_of_work(factory(request)) as db:
+            ctx = _record_context(request, db, record_id, {})
+        ctx["form_error"] = {"action": action, "message": exc.user_message, "typed": values}
+        return render(request, "record.html", ctx, status=exc.status)
     flash(request, f"{ref}：已办理“{label}”。")
     return RedirectResponse(f"/workbench/records/{record_id}", status_code=303)
 

@@ -176,7 +176,11 @@ def test_incomplete_form_is_422_and_nothing_changes(browser, records) -> None:  
     b = browser("med1")
     rid = records["referral"]
     r = b.post(f"/workbench/records/{rid}/act/return", {"reason": " "})
-    assert r.status_code == 422 and "退回原因" in r.text
+    assert r.status_code == 422
+    form = soup(r).find("form", action=f"/workbench/records/{rid}/act/return")
+    assert "请填写“退回原因”" in form.find(class_="error").text  # shown at the form it belongs to
+    r = b.post(f"/workbench/records/{rid}/act/register", {"channel": "fax"})  # not this kind's action at all
+    assert r.status_code == 409
     assert soup(b.get(f"/workbench/records/{rid}")).select_one(".badge.state").text == "待接收"
 
 
@@ -355,3 +359,14 @@ def test_admin_can_deactivate_and_reset(browser, staff_ids) -> None:  # type: ig
         == 303
     )
     assert admin.post("/workbench/staff/9999/password", {"password": "reset-pass-123"}).status_code == 404
+
+
+def test_typed_text_survives_an_incomplete_form(browser, records) -> None:  # type: ignore[no-untyped-def]
+    b = browser("op1")
+    rid = records["ticket"]
+    r = b.post(f"/workbench/records/{rid}/act/assign", {"department": "", "assignee": "张法官<b>"})
+    assert r.status_code == 422
+    form = soup(r).find("form", action=f"/workbench/records/{rid}/act/assign")
+    assert form.find("input", {"name": "assignee"})["value"] == "张法官<b>"  # kept, and escaped in the page
+    assert "张法官&lt;b&gt;" in r.text
+    assert "请填写“承办部门”" in form.find(class_="error").text
