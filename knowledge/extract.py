@@ -217,6 +217,12 @@ def extract_party(text: str) -> dict[str, str]:
     company = re.search(r"([一-龥]{2,12}(?:公司|厂|集团|银行|物业))", text)
     if company:
         facts["defendant"] = company.group(1)
+        facts["other_party_name"] = company.group(1)
+    named = re.search(r"(?:叫|名叫|名字是)([一-龥]{2,3}?)(?=[，,。、的借欠他她在\s]|$)", text) or re.search(
+        r"([^某\W\d]某某?)", text
+    )
+    if named and "other_party_name" not in facts:
+        facts["other_party_name"] = named.group(1)
     if company or any(w in text for w in cues.company_words):
         facts["defendant_kind"] = "company"
     elif relation or re.search(r"[他她]", text):

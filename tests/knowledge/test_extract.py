@@ -153,3 +153,19 @@ def test_mediation_willingness_in_story() -> None:
 def test_slot_answers(slot: str, kind: str, text: str, expected: tuple[str, object]) -> None:
     answer = extract_slot_answer(slot, kind, text, TODAY, COURT)
     assert (answer.kind, answer.value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("借钱的人叫张三，住在修武", "张三"),
+        ("被告张某一直不还", "张某"),
+        ("焦作市某某建材有限公司欠我货款", "焦作市某某建材有限公司"),
+    ],
+)
+def test_other_party_name(text: str, name: str) -> None:
+    assert extract_facts(text, TODAY)["other_party_name"] == name
+
+
+def test_no_name_when_none_is_given() -> None:
+    assert "other_party_name" not in extract_facts("朋友借了我3万一直不还", TODAY)
