@@ -201,6 +201,32 @@ def _amount(facts: Mapping[str, Any]) -> Decimal | None:
     return to_amount(value)
 
 
+_SLOT_TYPES: dict[str, str] = {name: d.type for name, d in load_slot_tables().common.items()}
+
+
+def _clean_facts(given: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the types of known fact keys given by a caller; unknown keys pass through untouched."""
+    out = dict(given)
+    for key, value in given.items():
+        if value is None:
+            continue
+        kind = "date" if key.endswith("_date") else "evidence" if key == "evidence" else _SLOT_TYPES.get(key)
+        if kind == "date":
+            try:
+                out[key] = date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+            except ValueError:
+                out[key] = None
+            if out[key] is None:
+                raise InputError(f"bad date in {key}", f"{key} 的日期格式不对，请写成 YYYY-MM-DD，比如 2024-05-01。")
+        elif kind == "evidence" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise InputError(f"bad {key}", "evidence 应为证据名称的列表，比如 [\"借条\", \"转账记录\"]。")
+        elif kind in ("place", "party") and not isinstance(value, str):
+            raise InputError(f"bad {key}", f"{key} 应为文字，比如“焦作市山阳区”。")
+        elif kind == "bool" and not isinstance(value, bool):
+            raise InputError(f"bad {key}", f"{key} 应为 true 或 false。")
+    return out
+
+
 def _classify(text: str, facts: Mapping[str, Any], classifier: CauseClassifier, table: CauseTable) -> CauseOut:
     confirmed = facts.get("cause")
     if isinstance(confirmed, str) and confirmed in table.causes:
@@ -274,7 +300,7 @@ def assess(
     if len(text) > MAX_TEXT_CHARS:
         raise InputError("text too long", f"内容太长了，请控制在{MAX_TEXT_CHARS}字以内，说清主要经过就可以。")
     today = today or date.today()
-    given = dict(facts or {})
+    given = _clean_facts(facts or {})
     table = load_causes()
     cause = _classify(text, given, classifier, table)
     spec = table.get(cause.name)

@@ -80,6 +80,10 @@ def test_unknown_amount_is_null(client: TestClient) -> None:
         ({}, "text"),
         ({"text": "借钱不还", "unexpected": 1}, "unexpected"),
         ({"text": "借钱不还", "facts": {"claim_amount_yuan": -3}}, "负数"),
+        ({"text": "借钱不还", "facts": {"evidence": 5}}, "evidence"),
+        ({"text": "借钱不还", "facts": {"due_date": "2023-13-01"}}, "YYYY-MM-DD"),
+        ({"text": "借钱不还", "facts": {"mediation_willing": "yes"}}, "true"),
+        ({"text": "借钱不还", "facts": {"defendant_place": 12}}, "文字"),
     ],
 )
 def test_invalid_input_is_422_with_a_clear_message(client: TestClient, body: dict[str, object], needle: str) -> None:

@@ -1,6 +1,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.assessment import assess
 from knowledge._base import DATA_DIR
@@ -151,3 +153,30 @@ def test_bad_text(classifier: CauseClassifier, text: str) -> None:
 def test_bad_amount(classifier: CauseClassifier, amount: object) -> None:
     with pytest.raises(InputError):
         assess("借钱不还", {"claim_amount_yuan": amount}, TODAY, searcher=None, classifier=classifier, court=COURT)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_text_gives_an_assessment_or_a_polite_error(classifier: CauseClassifier, text: str) -> None:
+    try:
+        a = assess(text, None, TODAY, searcher=None, classifier=classifier, court=COURT)
+    except InputError as exc:
+        assert exc.user_message
+        return
+    assert a.cause.name in load_causes().causes
+    assert a.limitation.status in ("in_time", "expired", "unknown")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.sampled_from(["借了我一万五还剩三千没还", "去年三月借给他2.5w", "前年年底撞了，医药费八千多", "1万2的货款"]),
+    extra=st.text(alphabet="零一二两三四五六七八九十百千万亿0123456789.,年月日号前去今上个天块元", max_size=20),
+)
+def test_amount_and_date_noise_never_crashes(classifier: CauseClassifier, text: str, extra: str) -> None:
+    try:
+        a = assess(text + extra, None, TODAY, searcher=None, classifier=classifier, court=COURT)
+    except InputError as exc:
+        assert exc.user_message
+        return
+    amount = a.facts["claim_amount_yuan"]
+    assert amount is None or 0 <= amount <= 1e12
