@@ -169,7 +169,9 @@ def test_any_text_gives_an_assessment_or_a_polite_error(classifier: CauseClassif
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    text=st.sampled_from(["借了我一万五还剩三千没还", "去年三月借给他2.5w", "前年年底撞了，医药费八千多", "1万2的货款"]),
+    text=st.sampled_from(
+        ["借了我一万五还剩三千没还", "去年三月借给他2.5w", "前年年底撞了，医药费八千多", "1万2的货款"]
+    ),
     extra=st.text(alphabet="零一二两三四五六七八九十百千万亿0123456789.,年月日号前去今上个天块元", max_size=20),
 )
 def test_amount_and_date_noise_never_crashes(classifier: CauseClassifier, text: str, extra: str) -> None:
