@@ -87,7 +87,18 @@ class ShowProgress:
     pass
 
 
-Effect = CreateHandoff | ShowProgress
+@dataclass(frozen=True)
+class PersonAction:
+    reference: str
+    action: str  # "resubmit" | "withdraw"
+
+
+Effect = CreateHandoff | ShowProgress | PersonAction
+
+# "已补正 LA-2611-0001" (corrections made, after the one-time correction notice), "撤回 TJ-2611-0003".
+_RECORD_ACTION = re.compile(
+    r"^\s*(?P<verb>已补正|已经补正|补正好了|已更正|已补充|撤回|撤销|申请撤回)\s*[:：]?\s*(?P<ref>[A-Za-z]{2}-\d{4}-\d{4,})\s*$"
+)
 
 
 @dataclass
@@ -164,6 +175,15 @@ GLOBAL_HANDLERS: dict[str, Handler] = {
     "progress": _progress,
     "help": _help,
 }
+
+
+def _record_action(ctx: StepContext, rec: DialogRecord) -> Step | None:
+    match = _RECORD_ACTION.match(ctx.text)
+    if not match:
+        return None
+    action = "withdraw" if match["verb"].startswith(("撤", "申请撤")) else "resubmit"
+    effect = PersonAction(reference=match["ref"].upper(), action=action)
+    return Step(S(rec.state), Outgoing(), dict(rec.data), effects=[effect])
 
 
 def _global_command(ctx: StepContext) -> str | None:
@@ -454,6 +474,9 @@ def run_step(ctx: StepContext, rec: DialogRecord) -> Step:
     command = _global_command(ctx)
     if command:
         return GLOBAL_HANDLERS[command](ctx, rec)
+    acted = _record_action(ctx, rec)
+    if acted is not None:
+        return acted
     if isinstance(msg, IncomingEvent):  # a menu key we do not know
         return Step(state, Outgoing.of(say("help")), dict(rec.data))
     if _norm(ctx.text) in CONTINUE_WORDS:
@@ -491,6 +514,16 @@ def apply_effects(ctx: StepContext, tx: DialogTx, step: Step) -> tuple[str, ...]
                 step.next_state = S.CHOOSE_ROUTE
                 continue
             parts.append(guidance.render_handoff_done(ref))
+        elif isinstance(effect, PersonAction):
+            if port is None or tx.session is None:
+                parts.append(say("handoff_unavailable"))
+                continue
+            try:
+                done = port.act(tx.session, ctx.key.user_id, ctx.key.channel, effect.reference, effect.action)
+            except HandoffRefusedError as refused:
+                parts.append(refused.user_message)
+                continue
+            parts.append(guidance.render_handoff_done(done))
         elif isinstance(effect, ShowProgress):
             refs = port.records(tx.session, ctx.key.user_id) if (port and tx.session is not None) else []
             parts.append(guidance.render_progress(refs))

@@ -17,7 +17,15 @@ from bot.settings import Settings
 from casework.errors import CaseworkError, HandoffError
 from casework.notify import Notifier
 from casework.records import RecordRef
-from casework.service import Applicant, EvidenceItem, HandoffRequest, Party, create_handoff, records_for_user
+from casework.service import (
+    Applicant,
+    EvidenceItem,
+    HandoffRequest,
+    Party,
+    create_handoff,
+    person_action,
+    records_for_user,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +101,24 @@ class CaseworkHandoff:
             message = getattr(err, "user_message", "") or "提交没有成功，请回复“转人工”由工作人员帮您处理。"
             log.info("hand-off refused: %s", type(err).__name__)
             raise HandoffRefusedError(message) from err
+        return _to_ref(ref, self._settings.public_base_url, with_link=True)
+
+    def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> HandoffRef:
+        if action not in ("resubmit", "withdraw"):
+            raise HandoffRefusedError("这项操作需要人工办理，请回复“转人工”。")
+        try:
+            with session.begin_nested():
+                ref = person_action(
+                    session,
+                    user_id,
+                    reference,
+                    action,
+                    self._notifier,  # type: ignore[arg-type]
+                    channel=channel,
+                    settings=self._settings,
+                )
+        except CaseworkError as err:
+            raise HandoffRefusedError(err.user_message) from err
         return _to_ref(ref, self._settings.public_base_url, with_link=True)
 
     def records(self, session: Session, user_id: str) -> list[HandoffRef]:

@@ -187,3 +187,58 @@ def test_status_case_never_told_mediation_is_required(engine: DialogEngine) -> N
     p.answer_until_routes()
     assert "离婚" in p.last.text
     assert "调解" in p.last.text
+
+
+def _file(p: Person) -> str:
+    p.say("朋友借我五万块钱一直不还，有借条和转账记录")
+    p.say("是")
+    p.answer_until_routes()
+    p.say("2")
+    for answer in (
+        "张三",
+        "11010519491231002X",
+        "13812345678",
+        "焦作市山阳区太行街道1号",
+        "李四",
+        "山阳区焦东街道2号",
+        "归还借款5万元",
+    ):
+        p.say(answer)
+    done = p.say("确认")
+    return done.split("编号", 1)[1][:12]
+
+
+def test_person_reports_corrections_and_withdraws_from_the_chat(engine: DialogEngine, settings: Settings) -> None:
+    from casework.models import CaseRecord
+    from casework.notify import RecordingNotifier
+    from casework.service import transition
+    from casework.staff import create_staff
+
+    p = Person(engine)
+    ref = _file(p)
+    assert ref.startswith("LA-")
+    factory = engine.store.factory  # type: ignore[attr-defined]
+    with factory() as s, s.begin():
+        clerk = create_staff(s, "clerk9", "立案员", "clerk", "pw-clerk-9")
+        record = s.scalar(select(CaseRecord).where(CaseRecord.ref == ref))
+        assert record is not None
+        transition(s, clerk, record.id, "review", RecordingNotifier(), settings=settings)
+        transition(
+            s,
+            clerk,
+            record.id,
+            "request_correction",
+            RecordingNotifier(),
+            settings=settings,
+            form={"items": ["证据清单"], "note": ""},
+        )
+    out = p.say(f"已补正 {ref}")
+    assert ref in out
+    with factory() as s:
+        assert s.scalar(select(CaseRecord.state).where(CaseRecord.ref == ref)) == "resubmitted"
+    assert "没有找到" in p.say("撤回 LA-2611-9999")
+    p.say(f"撤回 {ref}")
+    with factory() as s:
+        assert s.scalar(select(CaseRecord.state).where(CaseRecord.ref == ref)) == "withdrawn"
+    other = Person(engine, user="someone-else")
+    assert "没有找到" in other.say(f"撤回 {ref}")  # only one's own records
