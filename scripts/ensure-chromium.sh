@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The workbench's browser tests drive Debian's Chromium (never a downloaded browser build).
+# The workbench's browser tests drive Debian's Chromium (never a downloaded browser build), with a CJK font
+# so the screenshots show Chinese instead of boxes.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .); then need+=(fonts-wqy-microhei); fi
+[ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != "0" ]; then
-  echo "chromium is missing and we are not root: install Debian's 'chromium' package to run the browser tests" >&2
+  echo "missing ${need[*]} and not root: install Debian's packages to run the browser tests" >&2
   exit 0
 fi
-echo "installing Debian's chromium for the browser tests…" >&2
+echo "installing Debian's ${need[*]} for the browser tests…" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
-apt-get install -y -qq chromium >/dev/null
+apt-get install -y -qq "${need[@]}" >/dev/null
