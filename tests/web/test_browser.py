@@ -115,6 +115,8 @@ def _seed(database_url: str) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if not CHROMIUM.exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but Debian's chromium is not installed (make chromium)")
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     tmp = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{tmp / 'workbench.sqlite3'}"

@@ -171,8 +171,7 @@ def _server_importable() -> tuple[bool, str]:
 
 def test_project_server_speaks_wechat(tmp_path: Path, helpers: Any, ref: Any, wx: Any) -> None:
     ok, why = _server_importable()
-    if not ok:
-        pytest.skip(f"server.py does not import yet: {why}")
+    assert ok, f"server.py does not import: {why}"
     server = Server(["server:create_app", "--factory"], _env(tmp_path, wx), tmp_path / "server.log")
     try:
         server.wait_ready("/healthz", timeout=120)
