@@ -8,7 +8,7 @@ itself and the person is told why, while the dialog state is still saved.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -35,8 +35,9 @@ COMPANY_WORDS = ("公司", "有限", "集团", "银行", "物业", "中心", "�
 def _party(name: str | None, address: str | None) -> Party | None:
     if not name:
         return None
-    kind = "company" if any(w in name for w in COMPANY_WORDS) else "person"
-    return Party(name=name, kind=kind, address=address or None)
+    if any(w in name for w in COMPANY_WORDS):
+        return Party(name=name, kind="company", address=address or None)
+    return Party(name=name, kind="person", address=address or None)
 
 
 def _evidence(facts: dict[str, Any]) -> list[EvidenceItem]:
@@ -104,7 +105,11 @@ class CaseworkHandoff:
         return _to_ref(ref, self._settings.public_base_url, with_link=True)
 
     def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> HandoffRef:
-        if action not in ("resubmit", "withdraw"):
+        if action == "resubmit":
+            verb: Literal["resubmit", "withdraw"] = "resubmit"
+        elif action == "withdraw":
+            verb = "withdraw"
+        else:
             raise HandoffRefusedError("这项操作需要人工办理，请回复“转人工”。")
         try:
             with session.begin_nested():
@@ -112,8 +117,8 @@ class CaseworkHandoff:
                     session,
                     user_id,
                     reference,
-                    action,
-                    self._notifier,  # type: ignore[arg-type]
+                    verb,
+                    self._notifier,
                     channel=channel,
                     settings=self._settings,
                 )
