@@ -14,7 +14,7 @@ from string import Template
 PROMPTS_DIR = Path(__file__).resolve().parent
 
 
-class PromptNotFound(KeyError):  # noqa: N818 - it is a KeyError
+class PromptNotFound(KeyError):
     pass
 
 

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from bot.db import make_engine, make_sessionmaker  # noqa: E402
-from bot.migrate import upgrade_to_head  # noqa: E402
-from bot.settings import REPO_ROOT, Settings  # noqa: E402
+from bot.db import make_engine, make_sessionmaker
+from bot.migrate import upgrade_to_head
+from bot.settings import REPO_ROOT, Settings
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SHARED = REPO_ROOT.parent / "shared"
@@ -68,7 +68,7 @@ def pg_url() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+    except Exception as exc:
         admin.dispose()
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"REQUIRE_POSTGRES=1 but PostgreSQL at {server.render_as_string()} is unreachable: {exc}")
@@ -91,8 +91,8 @@ def pg_url() -> Iterator[str]:
 @pytest.fixture
 def pg_factory(pg_url: str) -> Iterator[sessionmaker[Session]]:
     """A sessionmaker on the session's PostgreSQL database; every table is emptied after the test."""
-    from bot.db import Base
     import bot.models  # noqa: F401
+    from bot.db import Base
 
     engine = make_engine(pg_url)
     yield make_sessionmaker(engine)

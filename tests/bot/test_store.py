@@ -99,7 +99,7 @@ def test_concurrent_claims_of_one_message_let_exactly_one_through(store: DialogS
             winners.append(i)
         except DuplicateMessage:
             dupes.append(i)
-        except Exception as exc:  # noqa: BLE001 - SQLite may report "database is locked" for a loser
+        except Exception as exc:
             if "locked" in str(exc):
                 dupes.append(i)
             else:
