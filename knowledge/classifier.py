@@ -2,8 +2,10 @@
 
 A scored fusion of three explainable signals, each in [0, 1] (parameters in knowledge/data/classifier.yaml):
 
-1. **keywords** — weighted phrases per cause found in the text ("借条" 3, "房租" 4 …); the raw sum is squashed
-   as ``raw / (raw + k)`` so that more evidence means more score but never more than 1;
+1. **keywords** — weighted phrases per cause found in the text ("借条" 3, "房租" 4 …; negative weights for
+   words that speak against the cause); the raw sum is squashed as ``raw / (raw + k)`` so that more evidence
+   means more score but never more than 1. A cause may ``require`` cue groups (e.g. injury to a person
+   providing labour needs both a work cue and an injury cue); without them its keyword signal is 0;
 2. **lexical** — cosine similarity of TF-IDF vectors over jieba tokens and character bigrams to the labelled
    examples (knowledge/data/cause_examples.yaml), averaged over the cause's best ``top_examples``;
 3. **embedding** (optional) — the same nearest-example idea with an injected sentence embedder
@@ -30,6 +32,8 @@ from typing import Protocol
 import jieba
 import numpy as np
 import numpy.typing as npt
+
+from pydantic import Field
 
 from knowledge._base import DATA_DIR, DataModel, load_model
 from knowledge.causes import OTHER
@@ -62,6 +66,8 @@ class ClassifierConfig(DataModel):
     min_margin: float
     max_alternatives: int
     keywords: dict[str, dict[str, float]]
+    # cause → groups of cues; the cause's keyword signal counts only when every group has a cue in the text
+    requires: dict[str, list[list[str]]] = Field(default_factory=dict)
 
 
 class ExampleSet(DataModel):
@@ -186,6 +192,10 @@ class CauseClassifier:
         out: dict[str, tuple[float, tuple[str, ...]]] = {}
         k = self.config.keyword_k
         for cause, phrases in self._keywords.items():
+            groups = self.config.requires.get(cause, [])
+            if not all(any(normalize(cue) in t for cue in group) for group in groups):
+                out[cause] = (0.0, ())
+                continue
             hits = [p for p in phrases if p in t]
             # a phrase inside a longer matched phrase of the same cause counts once (借条 within 打借条)
             hits = [p for p in hits if not any(p != q and p in q for q in hits)]
