@@ -32,7 +32,6 @@ from typing import Protocol
 import jieba
 import numpy as np
 import numpy.typing as npt
-
 from pydantic import Field
 
 from knowledge._base import DATA_DIR, DataModel, load_model
