@@ -122,7 +122,11 @@ _UNCLEAR = {
 
 
 def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Knowledge:
-    """Load every table (cross-checked), the court from ``settings.court_config`` and build the classifier."""
+    """Load every table (cross-checked), the court from ``settings.court_config`` and build the classifier.
+
+    ``embedder`` is retrieval's model (``retrieval.embedder.make_embedder``); a fake one (``name`` starting
+    with "fake") is ignored for cause recognition, which then uses keywords + lexical examples.
+    """
     causes = load_causes()
     slots = load_slot_tables()
     jurisdiction, limitation, mediation = load_jurisdiction_rules(), load_limitation_rules(), load_mediation_rules()
@@ -134,6 +138,10 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         if spec.mediation not in mediation.classes:
             raise DataFileError(f"{name}: unknown mediation class {spec.mediation!r}")
     court = Court.load(Path(settings.court_config))
+    if embedder is not None and str(getattr(embedder, "name", "")).startswith("fake"):
+        # a hashing stand-in (tests, trial runs) carries no meaning; weighting it like a real model hurts
+        log.info("cause recognition ignores the fake embedder; keywords + lexical examples only")
+        embedder = None
     classifier = CauseClassifier(causes.names, embedder=embedder)
     log.info(
         "knowledge loaded: %d causes, %d examples, embedder=%s",

@@ -75,3 +75,18 @@ def test_a_broken_court_file_stops_start_up(tmp_path: Path) -> None:
     bad.write_text((DATA_DIR / "court.yaml").read_text(encoding="utf-8") + "name: 重复\n", encoding="utf-8")
     with pytest.raises(DataFileError):
         build_knowledge(Settings(court_config=bad))
+
+
+def test_a_fake_embedder_is_not_used_for_recognition() -> None:
+    class Fake:
+        name = "fake"
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            raise AssertionError("must not be called")
+
+        def embed_query(self, text: str) -> list[float]:
+            raise AssertionError("must not be called")
+
+    kb = build_knowledge(Settings(), embedder=Fake())
+    assert kb.classifier.embedder is None
+    assert kb.classifier.classify("借钱不还").cause == LOAN
