@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import chromadb
+import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
@@ -28,6 +29,8 @@ Metadata = dict[str, str | int | float | bool]
 META_FIELDS: Final = ("cause", "court", "year", "outcome", "case_number", "title", "summary")
 
 _CHROMA_SETTINGS: Final = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+# A Chroma server that cannot be reached raises httpx's errors, not ChromaError: both mean "store unavailable".
+_FAILED: Final = (ChromaError, httpx.HTTPError)
 
 
 def make_client(path: Path | None = None, host: str | None = None, port: int = 8001) -> Any:
@@ -68,7 +71,7 @@ class ChromaStore:
     def count(self) -> int:
         try:
             return int(self._col.count())
-        except ChromaError as exc:
+        except _FAILED as exc:
             raise StoreError(f"Chroma count failed: {exc}") from exc
 
     def upsert(
@@ -86,14 +89,14 @@ class ChromaStore:
                     metadatas=list(metadatas[lo:hi]),
                     documents=list(documents[lo:hi]),
                 )
-            except (ChromaError, ValueError) as exc:
+            except (*_FAILED, ValueError) as exc:
                 raise StoreError(f"Chroma upsert failed: {exc}") from exc
 
     def delete(self, ids: Sequence[str]) -> None:
         for lo in range(0, len(ids), self._max_batch):
             try:
                 self._col.delete(ids=list(ids[lo : lo + self._max_batch]))
-            except ChromaError as exc:
+            except _FAILED as exc:
                 raise StoreError(f"Chroma delete failed: {exc}") from exc
 
     def get(self, ids: Sequence[str], with_documents: bool = False) -> dict[str, StoredDoc]:
@@ -105,7 +108,7 @@ class ChromaStore:
         for lo in range(0, len(ids), self._max_batch):
             try:
                 got = self._col.get(ids=list(ids[lo : lo + self._max_batch]), include=include)
-            except ChromaError as exc:
+            except _FAILED as exc:
                 raise StoreError(f"Chroma get failed: {exc}") from exc
             docs = got.get("documents") or [None] * len(got["ids"])
             for doc_id, meta, doc in zip(got["ids"], got["metadatas"] or [], docs, strict=False):
@@ -119,7 +122,7 @@ class ChromaStore:
             try:
                 got = self._col.get(where=dict(where) if where else None, include=["metadatas"],
                                     limit=page, offset=offset)
-            except ChromaError as exc:
+            except _FAILED as exc:
                 raise StoreError(f"Chroma get failed: {exc}") from exc
             if not got["ids"]:
                 return
@@ -138,7 +141,7 @@ class ChromaStore:
                 where={"cause": cause} if cause else None,
                 include=["distances"],
             )
-        except ChromaError as exc:
+        except _FAILED as exc:
             raise StoreError(f"Chroma query failed: {exc}") from exc
         ids = got["ids"][0]
         dists = (got.get("distances") or [[]])[0]

@@ -113,6 +113,7 @@ class TcpProxy:
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
+                upstream.settimeout(None)  # idle keep-alive connections stay open, as with a direct connection
             except OSError:
                 client.close()
                 continue
