@@ -9,6 +9,7 @@ def test_exactly_three_years_is_still_in_time_and_the_day_after_is_not() -> None
     facts = {"due_date": "2021-05-01"}
     on_deadline = check_limitation("loan", facts, date(2024, 5, 1))
     assert (on_deadline.status, on_deadline.deadline) == ("in_time", date(2024, 5, 1))
+    assert "当天不计入" in on_deadline.basis and "节假日" in on_deadline.basis
     assert check_limitation("loan", facts, date(2024, 5, 2)).status == "expired"
     assert check_limitation("loan", facts, date(2024, 4, 30)).status == "in_time"
 
