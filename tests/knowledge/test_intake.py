@@ -90,3 +90,9 @@ def test_wage_intake_asks_end_date_only_after_leaving() -> None:
     facts["still_employed"] = False
     slot = next_missing_slot(cause, facts, COURT)
     assert slot is not None and slot.name == "employment_end_date"
+
+
+def test_amount_correction_while_a_date_is_asked() -> None:
+    slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "due_date")
+    new = apply_correction(LOAN, "不对，是三万", {"claim_amount_yuan": 50000.0}, TODAY, last_slot=slot, court=COURT)
+    assert new["claim_amount_yuan"] == 30000.0 and "due_date" not in new
