@@ -43,8 +43,10 @@ def talk_until(http: httpx.Client, client: WeChatClient, user: SimUser, stop: Ca
     Raises ``DriveError`` on an HTTP error, an empty reply or a conversation that runs past ``MAX_TURNS``.
     """
     text: str | None = None if greet else user.persona.story
+    seen: list[str] = []
     for _ in range(MAX_TURNS):
         ex = send(http, client, user.openid, text, mode)
+        seen.append(f"> {text}\n< {ex.reply[:120]}")
         if ex.status != 200 or not ex.reply:
             raise DriveError(f"status {ex.status}, reply {ex.reply!r} after {text!r}")
         if stop(ex.reply):
@@ -53,4 +55,4 @@ def talk_until(http: httpx.Client, client: WeChatClient, user: SimUser, stop: Ca
         if nxt is None:
             raise DriveError(f"the conversation ended before the stop condition: {ex.reply[:200]!r}")
         text = nxt[1]
-    raise DriveError("no stop condition after MAX_TURNS messages")
+    raise DriveError("no stop condition after MAX_TURNS messages:\n" + "\n".join(seen[-6:]))

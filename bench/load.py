@@ -112,10 +112,13 @@ def _load(server: ProductServer, cfg: LoadConfig) -> LoadResult:
     return asyncio.run(run_load(server.base, client, cfg, read_rss=lambda: tree_rss_mib(server.pid)))
 
 
-def run_size(index: CorpusIndex, cfg: LoadConfig, floor: Floor, logs: Path) -> dict[str, Any]:
+APPS = {"shipped": "server:create_app", "tuned": "bench.tuned:create_app"}
+
+
+def run_size(index: CorpusIndex, cfg: LoadConfig, floor: Floor, logs: Path, variant: str = "shipped") -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-db-") as tmp:
         env = server_env(index, f"sqlite:///{Path(tmp) / 'bot.sqlite3'}")
-        server = ProductServer(env, logs / f"server-{index.size}.log")
+        server = ProductServer(env, logs / f"server-{index.size}-{variant}.log", app=APPS[variant])
         try:
             started = time.perf_counter()
             server.wait_ready()
@@ -126,15 +129,16 @@ def run_size(index: CorpusIndex, cfg: LoadConfig, floor: Floor, logs: Path) -> d
             server.stop()
         log = server.output()
     return _row(index, cfg, result, floor, log, workers=1, ready_s=ready_s, idle_rss=idle_rss, db="SQLite",
-                chroma="embedded")
+                chroma="embedded", variant=variant)
 
 
 def _row(index: CorpusIndex, cfg: LoadConfig, result: LoadResult, floor: Floor, log: str, *, workers: int,
-         ready_s: float, idle_rss: float, db: str, chroma: str) -> dict[str, Any]:
+         ready_s: float, idle_rss: float, db: str, chroma: str, variant: str) -> dict[str, Any]:
     s = result.summary()
     assess = s["stages"]["assess"]
     return {
         "size": index.size,
+        "variant": variant,
         "workers": workers,
         "db": db,
         "chroma": chroma,
@@ -202,7 +206,7 @@ def migrate(url: str) -> None:
 
 
 def run_multi(index: CorpusIndex, cfg: LoadConfig, *, workers: int, pg_admin: str, logs: Path,
-              model: str) -> dict[str, Any]:
+              model: str, variant: str = "shipped") -> dict[str, Any]:
     """``workers`` uvicorn workers, PostgreSQL, a Chroma server on the same index."""
     url, name = create_pg_database(pg_admin)
     chroma = ChromaServer(index.chroma_path, logs / f"chroma-{index.size}.log")
@@ -211,7 +215,8 @@ def run_multi(index: CorpusIndex, cfg: LoadConfig, *, workers: int, pg_admin: st
         chroma.wait_ready()
         floor = run_in_child(index.size, model, chroma_host="127.0.0.1", chroma_port=chroma.port)
         env = server_env(index, url, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma.port), DB_AUTO_MIGRATE="false")
-        server = ProductServer(env, logs / f"server-{index.size}-w{workers}.log", workers=workers)
+        server = ProductServer(env, logs / f"server-{index.size}-w{workers}-{variant}.log", workers=workers,
+                               app=APPS[variant])
         try:
             started = time.perf_counter()
             server.wait_ready(consecutive=4 * workers)
@@ -230,7 +235,7 @@ def run_multi(index: CorpusIndex, cfg: LoadConfig, *, workers: int, pg_admin: st
         chroma.stop()
         drop_pg_database(pg_admin, name)
     return _row(index, cfg, result, floor, log, workers=workers, ready_s=ready_s, idle_rss=idle, db="PostgreSQL",
-                chroma="server")
+                chroma="server", variant=variant)
 
 
 # ----------------------------------------------------------------------------------------------- printing
@@ -244,44 +249,46 @@ def _mark(value: float, target: float, *, higher_is_better: bool = False) -> str
 
 
 def print_load_table(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | workers / DB / Chroma | users | offered msg/s | messages | errors | achieved msg/s "
+    write("| judgments | app | workers / DB / Chroma | users | offered msg/s | messages | errors | achieved msg/s "
           "| p50 ms | p95 ms | p99 ms | max ms | server RSS MiB |")
-    write("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    write("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        write(f"| {r['size']:,} | {r['workers']} / {r['db']} / {r['chroma']} | {r['users']} | {r['rate_offered']:g} "
+        write(f"| {r['size']:,} | {r['variant']} | {r['workers']} / {r['db']} / {r['chroma']} | {r['users']} "
+              f"| {r['rate_offered']:g} "
               f"| {r['messages']} | {r['errors']} | {_mark(r['throughput'], TARGETS['rate'], higher_is_better=True)} "
               f"| {_mark(r['p50'], TARGETS['p50_ms'])} | {r['p95']} | {_mark(r['p99'], TARGETS['p99_ms'])} "
               f"| {r['max']} | {r['server_rss_mib']:g} |")
 
 
 def print_floor_table(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | workers | floor p50 ms (embed / ANN / BM25) | floor p99 ms | assessment replies "
+    write("| judgments | app | workers | floor p50 ms (embed / ANN / BM25) | floor p99 ms | assessment replies "
           "| assessment p50 ms | assessment p99 ms | ratio p50 assessment / floor | ratio p50 all / floor |")
-    write("|---|---|---|---|---|---|---|---|---|")
+    write("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         f = r["floor"]
-        write(f"| {r['size']:,} | {r['workers']} | {f['p50_ms']} ({f['embed_p50_ms']} / {f['ann_p50_ms']} / "
-              f"{f['bm25_p50_ms']}) | {f['p99_ms']} | {r['assess_n']} | {r['assess_p50']} | {r['assess_p99']} "
+        write(f"| {r['size']:,} | {r['variant']} | {r['workers']} | {f['p50_ms']} ({f['embed_p50_ms']} / "
+              f"{f['ann_p50_ms']} / {f['bm25_p50_ms']}) | {f['p99_ms']} | {r['assess_n']} | {r['assess_p50']} "
+              f"| {r['assess_p99']} "
               f"| {_mark(r['ratio_assess'], TARGETS['ratio'])} | {_mark(r['ratio_all'], TARGETS['ratio'])} |")
 
 
 def print_stage_table(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | workers | stage | n | p50 ms | p95 ms | p99 ms | max ms |")
-    write("|---|---|---|---|---|---|---|---|")
+    write("| judgments | app | workers | stage | n | p50 ms | p95 ms | p99 ms | max ms |")
+    write("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         for stage, st in r["stages"].items():
             if st["n"]:
-                write(f"| {r['size']:,} | {r['workers']} | {stage} | {st['n']} | {st['p50']:.1f} | {st['p95']:.1f} "
-                      f"| {st['p99']:.1f} | {st['max']:.1f} |")
+                write(f"| {r['size']:,} | {r['variant']} | {r['workers']} | {stage} | {st['n']} | {st['p50']:.1f} "
+                      f"| {st['p95']:.1f} | {st['p99']:.1f} | {st['max']:.1f} |")
 
 
 def print_checks(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | workers | conversations completed (mediation / filing / ticket) | plain p50/p99 ms "
+    write("| judgments | app | workers | conversations completed (mediation / filing / ticket) | plain p50/p99 ms "
           "| AES p50/p99 ms | error kinds | tracebacks in server log | logging errors | clear ID / phone in log |")
-    write("|---|---|---|---|---|---|---|---|---|")
+    write("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         c, m, lg = r["conversations"], r["modes"], r["log"]
-        write(f"| {r['size']:,} | {r['workers']} | {c.get('mediation', 0)} / {c.get('filing', 0)} / "
+        write(f"| {r['size']:,} | {r['variant']} | {r['workers']} | {c.get('mediation', 0)} / {c.get('filing', 0)} / "
               f"{c.get('ticket', 0)} | {m['plain']['p50']:.1f} / {m['plain']['p99']:.1f} | {m['aes']['p50']:.1f} / "
               f"{m['aes']['p99']:.1f} | {r['error_kinds'] or '-'} | {lg['tracebacks']} | {lg['logging_errors']} "
               f"| {lg['leaked_ids']} / {lg['leaked_phones']} |")
@@ -340,6 +347,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-sample", type=int, default=454)
     parser.add_argument("--plot", type=Path, default=REPO_ROOT / "docs" / "performance-growth.png")
     parser.add_argument("--json", type=Path, default=OUT / "results.json")
+    parser.add_argument("--apps", default="shipped", help="comma-separated: shipped (server:create_app) and/or "
+                        "tuned (bench.tuned: one BLAS thread per query, memoised query embedding)")
     return parser.parse_args(argv)
 
 
@@ -375,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    apps = [a.strip() for a in args.apps.split(",") if a.strip()]
+    unknown = set(apps) - set(APPS)
+    if unknown:
+        raise SystemExit(f"unknown --apps {sorted(unknown)}; choose from {sorted(APPS)}")
     cfg = LoadConfig(users=args.users, duration_s=args.duration, warmup_s=args.warmup, rate=args.rate)
     logs = OUT / "logs"
     info = machine()
@@ -391,18 +404,23 @@ def main(argv: list[str] | None = None) -> int:
         floor = run_in_child(size, args.model)
         write(f"[{size:,} judgments] index ready ({index.disk_bytes / 2**20:.0f} MiB); floor p50 {floor.p50_ms} ms; "
               f"load average {loadavg()}")
-        rows.append(run_size(index, replace(cfg, run_id=f"{cfg.run_id}s{size}"), floor, logs))
-        write(f"[{size:,} judgments] {rows[-1]['throughput']} msg/s, p50 {rows[-1]['p50']} ms, "
-              f"p99 {rows[-1]['p99']} ms, errors {rows[-1]['errors']}")
+        for variant in apps:
+            rows.append(run_size(index, replace(cfg, run_id=f"{cfg.run_id}s{size}{variant[0]}"), floor, logs, variant))
+            write(f"[{size:,} judgments, {variant}] {rows[-1]['throughput']} msg/s, p50 {rows[-1]['p50']} ms, "
+                  f"p99 {rows[-1]['p99']} ms, errors {rows[-1]['errors']}; load average {loadavg()}")
     multi: list[dict[str, Any]] = []
     if not args.no_multi:
         size = args.multi_size or max(sizes)
         index = ensure_index(size, args.model)
-        write(f"[{size:,} judgments, {args.workers} workers, PostgreSQL, Chroma server] load average {loadavg()}")
-        multi.append(run_multi(index, replace(cfg, run_id=f"{cfg.run_id}m{size}"), workers=args.workers,
-                               pg_admin=args.pg_url, logs=logs, model=args.model))
+        for variant in apps:
+            write(f"[{size:,} judgments, {args.workers} workers, PostgreSQL, Chroma server, {variant}] "
+                  f"load average {loadavg()}")
+            multi.append(run_multi(index, replace(cfg, run_id=f"{cfg.run_id}m{size}{variant[0]}"),
+                                   workers=args.workers, pg_admin=args.pg_url, logs=logs, model=args.model,
+                                   variant=variant))
     report(rows, multi)
-    growth = {} if args.no_growth else growth_section(args, rows, info)
+    shipped = [r for r in rows if r["variant"] == apps[0]]
+    growth = {} if args.no_growth else growth_section(args, shipped, info)
     write("")
     write(f"load average at the end {loadavg()}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
