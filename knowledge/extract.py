@@ -10,6 +10,8 @@ in knowledge/data/extract.yaml. Nothing here logs the text (it may hold personal
 
 from __future__ import annotations
 
+import calendar
+
 import functools
 import re
 from collections.abc import Iterable
@@ -116,7 +118,43 @@ def extract_dates(text: str, today: date, default_role: str) -> tuple[dict[str, 
         if role not in found:
             found[role] = mention.value.isoformat()
             precision[role] = mention.precision
+    if "due_date" not in found and "loan_date" in found:
+        term = _TERM.search(text)
+        if term is not None:  # "说好一年还" / "约定半年后还": the due date is the loan date plus the term
+            months = _term_months(term.group("n"), term.group("unit"))
+            if months:
+                loan = date.fromisoformat(found["loan_date"])
+                found["due_date"] = _add_months(loan, months).isoformat()
+                precision["due_date"] = precision["loan_date"]
     return found, precision
+
+
+_TERM = re.compile(
+    r"(?:说好|约定|答应|讲好|定好)?(?P<n>半|[一二两三四五六七八九十\d]{1,3})(?:个)?(?P<unit>年|月)(?:后|以后|之后|内|以内|之内)?(?:就)?(?:还|归还|还清|还钱)"
+)
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _term_months(n: str, unit: str) -> int:
+    if n == "半":
+        value = 0.5
+    elif n.isdigit():
+        value = int(n)
+    elif n in _CN_SMALL:
+        value = _CN_SMALL[n]
+    elif n.startswith("十") and len(n) == 2 and n[1] in _CN_SMALL:
+        value = 10 + _CN_SMALL[n[1]]
+    else:
+        return 0
+    months = value * 12 if unit == "年" else value
+    return int(months) if months >= 1 and months == int(months) else 0
+
+
+def _add_months(d: date, months: int) -> date:
+    total = d.month - 1 + months
+    year, month = d.year + total // 12, total % 12 + 1
+    day = min(d.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 def _is_future_ok(text: str, end: int) -> bool:
@@ -127,9 +165,15 @@ def _date_role(before: str, after: str, cues: ExtractCues) -> str | None:
     after_short = after[:15]
     if re.match(r"^\s*(?:之前|以前|前)?(?:还|给|付)(?!了|过)", after_short):
         return "due_date"
+    # The cue nearest after the date decides ("2024年1月借的，说好年底还": 借的, not 说好).
+    nearest: tuple[int, str] | None = None
     for role, words in cues.date_roles.items():
-        if any(w in after_short for w in words):
-            return role
+        for w in words:
+            at = after_short.find(w)
+            if at >= 0 and (nearest is None or at < nearest[0]):
+                nearest = (at, role)
+    if nearest is not None:
+        return nearest[1]
     for role, words in cues.date_roles.items():
         if any(w in before[-8:] for w in words):
             return role

@@ -50,9 +50,11 @@ def _cause_part(a: Assessment) -> str:
         lines = []
         for i, case in enumerate(a.similar_cases[:3]):
             ref = " ".join(x for x in (case.case_number, case.court, f"{case.year}年" if case.year else None) if x)
-            ref = ref or f"案例{case.id}"
-            outcome = case.outcome_label or "结果未标注"
-            lines.append(f"{_CIRCLED[i]} {ref}：{outcome}。{case.why}")
+            ref = ref or f"案例（编号{case.id}）"
+            outcome = f"裁判结果：{case.outcome_label}" if case.outcome_label else "语料未收录裁判结果"
+            gist = case.summary.strip()
+            gist = gist if len(gist) <= 45 else gist[:45] + "…"
+            lines.append(f"{_CIRCLED[i]} {ref}：{gist}（{outcome}）。{case.why}")
         total = sum(a.outcome_distribution.values())
         if total:
             from bot.assessment import OUTCOME_NAMES
