@@ -11,7 +11,6 @@ in knowledge/data/extract.yaml. Nothing here logs the text (it may hold personal
 from __future__ import annotations
 
 import calendar
-
 import functools
 import re
 from collections.abc import Iterable
