@@ -24,8 +24,9 @@ run: install
 chromium:
 	@bash scripts/ensure-chromium.sh
 
-## The whole test suite (PostgreSQL tests run when TEST_DATABASE_URL's server answers; REQUIRE_POSTGRES=1 makes them mandatory)
-test: install chromium
+## The gates, then the whole test suite (PostgreSQL tests run when TEST_DATABASE_URL's server answers;
+## REQUIRE_POSTGRES=1 makes them mandatory, REQUIRE_BROWSER=1 likewise for the browser tests)
+test: install chromium lint typecheck
 	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -73,10 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
+    from bot import api_assess, webchat
     from bot.wechat.router import router as wechat_router
     from retrieval.api import router as similar_router
-
-    from bot import api_assess, webchat
 
     app.include_router(wechat_router)
     app.include_router(webchat.router)
