@@ -217,7 +217,11 @@ def _claim(session_factory: sessionmaker[Session], row_id: int, now: datetime) -
     with unit_of_work(session_factory) as session:
         result = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.PENDING.value)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+                OutboxMessage.next_attempt_at <= now,  # a due list read before another drainer's failed try
+            )
             .values(status=OutboxStatus.SENDING.value, attempts=OutboxMessage.attempts + 1, claimed_at=now)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
