@@ -336,7 +336,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="measured seconds per run")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds of load before measuring")
     parser.add_argument("--users", type=int, default=50, help="simulated litigants at once")
-    parser.add_argument("--rate", type=float, default=120.0, help="offered messages/s (0: as fast as possible)")
+    parser.add_argument("--rates", default="120", help="comma-separated offered messages/s, one run each "
+                        "(0: as fast as the users can go)")
     parser.add_argument("--model", default="auto", help="EMBEDDING_MODEL of the server and the floor")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--multi-size", type=int, default=None, help="size of the multi-worker run (default: largest)")
@@ -388,13 +389,14 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(apps) - set(APPS)
     if unknown:
         raise SystemExit(f"unknown --apps {sorted(unknown)}; choose from {sorted(APPS)}")
-    cfg = LoadConfig(users=args.users, duration_s=args.duration, warmup_s=args.warmup, rate=args.rate)
+    rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    cfg = LoadConfig(users=args.users, duration_s=args.duration, warmup_s=args.warmup, rate=rates[0])
     logs = OUT / "logs"
     info = machine()
     write(f"machine: {info['cores']} cores ({info['cpu']}), {info['ram_gib']} GiB RAM; Python {info['python']}; "
           f"commit {info['commit']}; {info['date']}")
     write(f"command: python -m bench.load {' '.join(argv if argv is not None else sys.argv[1:])}")
-    write(f"load: {cfg.users} users, offered {cfg.rate:g} msg/s, {cfg.warmup_s:g} s warm-up + {cfg.duration_s:g} s "
+    write(f"load: {cfg.users} users, offered {args.rates} msg/s, {cfg.warmup_s:g} s warm-up + {cfg.duration_s:g} s "
           f"measured per run; model {args.model}; load average at start {loadavg()}")
     write("")
 
@@ -405,21 +407,26 @@ def main(argv: list[str] | None = None) -> int:
         write(f"[{size:,} judgments] index ready ({index.disk_bytes / 2**20:.0f} MiB); floor p50 {floor.p50_ms} ms; "
               f"load average {loadavg()}")
         for variant in apps:
-            rows.append(run_size(index, replace(cfg, run_id=f"{cfg.run_id}s{size}{variant[0]}"), floor, logs, variant))
-            write(f"[{size:,} judgments, {variant}] {rows[-1]['throughput']} msg/s, p50 {rows[-1]['p50']} ms, "
-                  f"p99 {rows[-1]['p99']} ms, errors {rows[-1]['errors']}; load average {loadavg()}")
+            for rate in rates:
+                run_cfg = replace(cfg, rate=rate, run_id=f"{cfg.run_id}s{size}{variant[0]}{rate:g}")
+                rows.append(run_size(index, run_cfg, floor, logs, variant))
+                write(f"[{size:,} judgments, {variant}, {rate:g} msg/s offered] {rows[-1]['throughput']} msg/s, "
+                      f"p50 {rows[-1]['p50']} ms, p99 {rows[-1]['p99']} ms, errors {rows[-1]['errors']}; "
+                      f"load average {loadavg()}")
     multi: list[dict[str, Any]] = []
     if not args.no_multi:
         size = args.multi_size or max(sizes)
         index = ensure_index(size, args.model)
         for variant in apps:
-            write(f"[{size:,} judgments, {args.workers} workers, PostgreSQL, Chroma server, {variant}] "
-                  f"load average {loadavg()}")
-            multi.append(run_multi(index, replace(cfg, run_id=f"{cfg.run_id}m{size}{variant[0]}"),
-                                   workers=args.workers, pg_admin=args.pg_url, logs=logs, model=args.model,
-                                   variant=variant))
+            for rate in rates:
+                run_cfg = replace(cfg, rate=rate, run_id=f"{cfg.run_id}m{size}{variant[0]}{rate:g}")
+                multi.append(run_multi(index, run_cfg, workers=args.workers, pg_admin=args.pg_url, logs=logs,
+                                       model=args.model, variant=variant))
+                write(f"[{size:,} judgments, {args.workers} workers, PostgreSQL, Chroma server, {variant}, "
+                      f"{rate:g} msg/s offered] {multi[-1]['throughput']} msg/s, p50 {multi[-1]['p50']} ms, "
+                      f"p99 {multi[-1]['p99']} ms, errors {multi[-1]['errors']}; load average {loadavg()}")
     report(rows, multi)
-    shipped = [r for r in rows if r["variant"] == apps[0]]
+    shipped = [r for r in rows if r["variant"] == apps[0] and r["rate_offered"] == rates[0]]
     growth = {} if args.no_growth else growth_section(args, shipped, info)
     write("")
     write(f"load average at the end {loadavg()}")
