@@ -118,7 +118,7 @@ APPS = {"shipped": "server:create_app", "tuned": "bench.tuned:create_app"}
 def run_size(index: CorpusIndex, cfg: LoadConfig, floor: Floor, logs: Path, variant: str = "shipped") -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-db-") as tmp:
         env = server_env(index, f"sqlite:///{Path(tmp) / 'bot.sqlite3'}")
-        server = ProductServer(env, logs / f"server-{index.size}-{variant}.log", app=APPS[variant])
+        server = ProductServer(env, logs / f"server-{index.size}-{variant}-{cfg.rate:g}.log", app=APPS[variant])
         try:
             started = time.perf_counter()
             server.wait_ready()
@@ -215,8 +215,8 @@ def run_multi(index: CorpusIndex, cfg: LoadConfig, *, workers: int, pg_admin: st
         chroma.wait_ready()
         floor = run_in_child(index.size, model, chroma_host="127.0.0.1", chroma_port=chroma.port)
         env = server_env(index, url, CHROMA_HOST="127.0.0.1", CHROMA_PORT=str(chroma.port), DB_AUTO_MIGRATE="false")
-        server = ProductServer(env, logs / f"server-{index.size}-w{workers}-{variant}.log", workers=workers,
-                               app=APPS[variant])
+        log_path = logs / f"server-{index.size}-w{workers}-{variant}-{cfg.rate:g}.log"
+        server = ProductServer(env, log_path, workers=workers, app=APPS[variant])
         try:
             started = time.perf_counter()
             server.wait_ready(consecutive=4 * workers)
