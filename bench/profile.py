@@ -50,11 +50,19 @@ AREAS: tuple[tuple[str, str], ...] = (
 )
 
 
-def area_of(filename: str) -> str:
+def area_of(filename: str, name: str = "") -> str:
+    """The area of a function: by its file, or for a built-in (``~``) by the extension type in its name."""
+    where = filename if filename != "~" else name
     for needle, area in AREAS:
-        if needle in filename:
+        if needle in where:
             return area
-    return "other (numpy, stdlib, builtins)"
+    if "Bindings" in name or "rust" in name.lower():
+        return "Chroma (ANN query, metadata)"
+    if "sqlite3" in name or "Cursor" in name or "Connection" in name:
+        return "database (SQLAlchemy + sqlite3)"
+    if "numpy" in name or "ndarray" in name or "ufunc" in name:
+        return "numpy (outside the model)"
+    return "other (stdlib, builtins)"
 
 
 def _build(args: argparse.Namespace) -> tuple[Any, Any]:
@@ -135,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
         runtime.close()
     stats = pstats.Stats(profile)
     per_area: dict[str, float] = defaultdict(float)
-    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        per_area[area_of(filename)] += tottime
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        per_area[area_of(filename, name)] += tottime
     total = sum(per_area.values())
     write = sys.stdout.write
     write(f"{messages} messages in {args.conversations} conversations, {args.size:,} judgments, model {args.model}"
