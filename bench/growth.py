@@ -97,6 +97,7 @@ def plot(rows: list[dict[str, Any]], path: Path, machine: str) -> None:
         a, b = fit_line(sizes, values)
         ax1.plot(grid, a + b * grid, "--", color=line.get_color(), alpha=0.6)
     ax1.set_xscale("log")
+    ax1.set_yscale("log")
     ax1.set_xlabel("judgments in the index")
     ax1.set_ylabel("milliseconds")
     ax1.set_title("Latency vs corpus size (dashed: linear projection)")
@@ -130,7 +131,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.growth", description=__doc__.split("\n")[0])
     parser.add_argument("--ingest-sample", type=int, default=454)
     parser.add_argument("--model", default="auto")
+    parser.add_argument("--replot", type=Path, help="redraw the plot from a bench.load results JSON instead")
+    parser.add_argument("--app", default="shipped", help="with --replot: the rows of this app ...")
+    parser.add_argument("--rate", type=float, default=None, help="... and of this offered rate (default: the first)")
+    parser.add_argument("--plot", type=Path, default=REPO_ROOT / "docs" / "performance-growth.png")
     args = parser.parse_args(argv)
+    if args.replot:
+        data = json.loads(args.replot.read_text(encoding="utf-8"))
+        rows = [r for r in data["rows"] if r["variant"] == args.app]
+        rate = args.rate if args.rate is not None else rows[0]["rate_offered"]
+        rows = [r for r in rows if r["rate_offered"] == rate]
+        m = data["machine"]
+        plot(rows, args.plot, f"{m['cores']} cores, {m['ram_gib']} GiB, {m['date'][:10]}, {args.app}, "
+                              f"{rate:g} msg/s offered")
+        sys.stdout.write(f"plot: {args.plot}\n")
+        return 0
     ing = measure_ingestion(args.ingest_sample, args.model)
     sys.stdout.write(json.dumps(ing.__dict__) + "\n")
     return 0
