@@ -40,6 +40,7 @@ class Floor:
     embed_p50_ms: float
     ann_p50_ms: float
     bm25_p50_ms: float
+    ann_unfiltered_p50_ms: float = float("nan")  # the same ANN query without the cause filter, for comparison
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -77,7 +78,7 @@ def measure(size: int, model: str, repeats: int, chroma_host: str | None, chroma
         store.query(embedder.embed_query(normalize(story)), DEPTH, cause)
         bm25.search(tokenizer.tokenize(story), DEPTH, cause)
     total: list[float] = []
-    parts: dict[str, list[float]] = {"embed": [], "ann": [], "bm25": []}
+    parts: dict[str, list[float]] = {"embed": [], "ann": [], "bm25": [], "ann_unfiltered": []}
     for _ in range(repeats):
         for story, cause in pairs:
             t0 = time.perf_counter()
@@ -91,6 +92,9 @@ def measure(size: int, model: str, repeats: int, chroma_host: str | None, chroma
             parts["ann"].append((t2 - t1) * 1000)
             parts["bm25"].append((t3 - t2) * 1000)
             total.append((t3 - t0) * 1000)
+            t4 = time.perf_counter()
+            store.query(vector, DEPTH, None)
+            parts["ann_unfiltered"].append((time.perf_counter() - t4) * 1000)
     return Floor(
         size=size,
         queries=len(total),
@@ -100,6 +104,7 @@ def measure(size: int, model: str, repeats: int, chroma_host: str | None, chroma
         embed_p50_ms=_pct(parts["embed"], 50),
         ann_p50_ms=_pct(parts["ann"], 50),
         bm25_p50_ms=_pct(parts["bm25"], 50),
+        ann_unfiltered_p50_ms=_pct(parts["ann_unfiltered"], 50),
     )
 
 
