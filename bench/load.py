@@ -248,6 +248,11 @@ def _mark(value: float, target: float, *, higher_is_better: bool = False) -> str
     return f"{value:g}" + ("" if ok else " ✗")
 
 
+def _run(r: dict[str, Any]) -> str:
+    """The first four cells of a row: judgments, app, workers, offered rate."""
+    return f"{r['size']:,} | {r['variant']} | {r['workers']} | {r['rate_offered']:g}"
+
+
 def print_load_table(rows: list[dict[str, Any]]) -> None:
     write("| judgments | app | workers / DB / Chroma | users | offered msg/s | messages | errors | achieved msg/s "
           "| p50 ms | p95 ms | p99 ms | max ms | server RSS MiB |")
@@ -261,34 +266,37 @@ def print_load_table(rows: list[dict[str, Any]]) -> None:
 
 
 def print_floor_table(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | app | workers | floor p50 ms (embed / ANN / BM25) | floor p99 ms | assessment replies "
-          "| assessment p50 ms | assessment p99 ms | ratio p50 assessment / floor | ratio p50 all / floor |")
-    write("|---|---|---|---|---|---|---|---|---|---|")
+    write("| judgments | app | workers | offered msg/s | floor p50 ms (embed / ANN / BM25) | floor p99 ms "
+          "| assessment replies | assessment p50 ms | assessment p99 ms | ratio p50 assessment / floor "
+          "| ratio p50 all / floor |")
+    write("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         f = r["floor"]
-        write(f"| {r['size']:,} | {r['variant']} | {r['workers']} | {f['p50_ms']} ({f['embed_p50_ms']} / "
+        write(f"| {_run(r)} | {f['p50_ms']} ({f['embed_p50_ms']} / "
               f"{f['ann_p50_ms']} / {f['bm25_p50_ms']}) | {f['p99_ms']} | {r['assess_n']} | {r['assess_p50']} "
               f"| {r['assess_p99']} "
               f"| {_mark(r['ratio_assess'], TARGETS['ratio'])} | {_mark(r['ratio_all'], TARGETS['ratio'])} |")
 
 
 def print_stage_table(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | app | workers | stage | n | p50 ms | p95 ms | p99 ms | max ms |")
-    write("|---|---|---|---|---|---|---|---|---|")
+    write("| judgments | app | workers | offered msg/s | stage | n | p50 ms | p95 ms | p99 ms | max ms |")
+    write("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         for stage, st in r["stages"].items():
             if st["n"]:
-                write(f"| {r['size']:,} | {r['variant']} | {r['workers']} | {stage} | {st['n']} | {st['p50']:.1f} "
+                write(f"| {_run(r)} | {stage} | {st['n']} "
+                      f"| {st['p50']:.1f} "
                       f"| {st['p95']:.1f} | {st['p99']:.1f} | {st['max']:.1f} |")
 
 
 def print_checks(rows: list[dict[str, Any]]) -> None:
-    write("| judgments | app | workers | conversations completed (mediation / filing / ticket) | plain p50/p99 ms "
-          "| AES p50/p99 ms | error kinds | tracebacks in server log | logging errors | clear ID / phone in log |")
-    write("|---|---|---|---|---|---|---|---|---|---|")
+    write("| judgments | app | workers | offered msg/s | conversations completed (mediation / filing / ticket) "
+          "| plain p50/p99 ms | AES p50/p99 ms | error kinds | tracebacks in server log | logging errors "
+          "| clear ID / phone in log |")
+    write("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         c, m, lg = r["conversations"], r["modes"], r["log"]
-        write(f"| {r['size']:,} | {r['variant']} | {r['workers']} | {c.get('mediation', 0)} / {c.get('filing', 0)} / "
+        write(f"| {_run(r)} | {c.get('mediation', 0)} / {c.get('filing', 0)} / "
               f"{c.get('ticket', 0)} | {m['plain']['p50']:.1f} / {m['plain']['p99']:.1f} | {m['aes']['p50']:.1f} / "
               f"{m['aes']['p99']:.1f} | {r['error_kinds'] or '-'} | {lg['tracebacks']} | {lg['logging_errors']} "
               f"| {lg['leaked_ids']} / {lg['leaked_phones']} |")
@@ -348,6 +356,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ingest-sample", type=int, default=454)
     parser.add_argument("--plot", type=Path, default=REPO_ROOT / "docs" / "performance-growth.png")
     parser.add_argument("--json", type=Path, default=OUT / "results.json")
+    parser.add_argument("--report", type=Path, help="print the tables of a saved results JSON and stop")
     parser.add_argument("--apps", default="shipped", help="comma-separated: shipped (server:create_app) and/or "
                         "tuned (bench.tuned: one BLAS thread per query, memoised query embedding)")
     return parser.parse_args(argv)
@@ -384,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = parse_args(argv)
+    if args.report:
+        saved = json.loads(args.report.read_text(encoding="utf-8"))
+        report(saved["rows"], saved["multi"])
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     apps = [a.strip() for a in args.apps.split(",") if a.strip()]
     unknown = set(apps) - set(APPS)
