@@ -9,6 +9,7 @@ each list (``None`` where that list did not find it) and the fused score.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from typing import Final, Literal
 
@@ -28,6 +29,9 @@ MAX_QUERY_CHARS: Final = 2000
 MAX_K: Final = 100
 
 
+MEMO_SIZE = 128
+
+
 class SimilarCaseSearch:
     def __init__(
         self,
@@ -44,6 +48,10 @@ class SimilarCaseSearch:
         self.embedder = embedder
         self.tokenizer = tokenizer or default_tokenizer()
         self.depth = depth
+        # Recent queries' ranked lists (oldest dropped first). A searcher serves one loaded index; a
+        # re-ingested corpus gets a new searcher (server start), so the memo never outlives its index.
+        self._memo: dict[tuple[str, int, str | None, str], dict[str, list[tuple[str, float]]]] = {}
+        self._memo_lock = threading.Lock()
         self.rrf_k = rrf_k
 
     def _clean(self, query: str) -> str:
@@ -58,12 +66,21 @@ class SimilarCaseSearch:
         """The raw ranked lists, best first: ``{"dense": [(id, cosine)], "bm25": [(id, score)]}``."""
         text = self._clean(query)
         n = depth or self.depth
+        key = (text, n, cause, mode)
+        with self._memo_lock:
+            cached = self._memo.get(key)
+        if cached is not None:  # the assessment asks twice (top cases, then the outcome distribution)
+            return {name: list(ranked) for name, ranked in cached.items()}
         lists: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "dense"):
             lists["dense"] = self.store.query(self.embedder.embed_query(text), n, cause)
         if mode in ("hybrid", "bm25"):
             lists["bm25"] = self.bm25.search(self.tokenizer.tokenize(text), n, cause)
-        return lists
+        with self._memo_lock:
+            self._memo[key] = lists
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.pop(next(iter(self._memo)))
+        return {name: list(ranked) for name, ranked in lists.items()}
 
     def search(self, query: str, k: int = 5, cause: str | None = None, mode: Mode = "hybrid") -> SearchResult:
         if not 1 <= k <= MAX_K:
