@@ -7,6 +7,7 @@ processed message without its reply). Examples are bounded so the module stays f
 from __future__ import annotations
 
 import json
+import os
 import time
 from types import SimpleNamespace
 from typing import Any
@@ -17,8 +18,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
+# In CI (CI=true) the examples are derandomised, so a run is repeatable; locally each run explores new ones.
+FUZZ = settings(max_examples=40, deadline=None, derandomize=bool(os.environ.get("CI")),
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 LEAKS = ("Traceback", "File \"/", "sqlalchemy", "Exception", "Error:")
 WECHAT_OK = {200, 400, 403, 413}
 
