@@ -139,10 +139,11 @@ class ChromaStore:
         if cause:
             # Chroma's metadata pre-filter costs time linear in the collection (128 ms at 100k against 2 ms
             # unfiltered, docs/performance.md): over-fetch unfiltered and filter here; fall back to the
-            # pre-filtered query only when the cause is too rare to fill ``n`` from the over-fetch.
+            # pre-filtered query only when the cause is too rare to fill half of ``n`` from the over-fetch.
             fetched = self._query(vector, n * OVERFETCH, None, with_metadata=True)
             kept = [(doc_id, score) for doc_id, score, meta in fetched if meta.get("cause") == cause][:n]
-            if len(kept) >= n or len(fetched) < n * OVERFETCH:
+            # Half the depth is plenty for rank fusion; the whole collection seen means nothing is missing.
+            if len(kept) >= max(1, n // 2) or len(fetched) < n * OVERFETCH:
                 return kept
         return [(doc_id, score) for doc_id, score, _ in self._query(vector, n, cause, with_metadata=False)]
 
