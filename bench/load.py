@@ -165,6 +165,7 @@ def _row(index: CorpusIndex, cfg: LoadConfig, result: LoadResult, floor: Floor, 
         "modes": s["modes"],
         "conversations": s["conversations"],
         "server_rss_mib": round(s["peak_rss_mib"], 0),
+        "client_cpu_share": round(s["client_cpu_share"], 2),
         "idle_rss_mib": round(idle_rss, 0),
         "ready_s": round(ready_s, 1),
         "disk_mib": round(index.disk_bytes / 2**20, 1),
@@ -292,14 +293,14 @@ def print_stage_table(rows: list[dict[str, Any]]) -> None:
 def print_checks(rows: list[dict[str, Any]]) -> None:
     write("| judgments | app | workers | offered msg/s | conversations completed (mediation / filing / ticket) "
           "| plain p50/p99 ms | AES p50/p99 ms | error kinds | tracebacks in server log | logging errors "
-          "| clear ID / phone in log |")
-    write("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| clear ID / phone in log | load generator CPU (cores) |")
+    write("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         c, m, lg = r["conversations"], r["modes"], r["log"]
         write(f"| {_run(r)} | {c.get('mediation', 0)} / {c.get('filing', 0)} / "
               f"{c.get('ticket', 0)} | {m['plain']['p50']:.1f} / {m['plain']['p99']:.1f} | {m['aes']['p50']:.1f} / "
               f"{m['aes']['p99']:.1f} | {r['error_kinds'] or '-'} | {lg['tracebacks']} | {lg['logging_errors']} "
-              f"| {lg['leaked_ids']} / {lg['leaked_phones']} |")
+              f"| {lg['leaked_ids']} / {lg['leaked_phones']} | {r.get('client_cpu_share', 'n/a')} |")
 
 
 def print_growth(rows: list[dict[str, Any]], ingestion: Ingestion | None) -> dict[str, Any]:

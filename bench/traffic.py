@@ -59,6 +59,7 @@ class LoadResult:
     sent_ids: set[str] = field(default_factory=set)  # the ID numbers users sent (for the log scan)
     sent_phones: set[str] = field(default_factory=set)
     peak_rss_mib: float = 0.0
+    client_cpu_s: float = 0.0  # CPU the load generator itself used (it shares the cores with the server)
 
     @property
     def ok(self) -> list[Sample]:
@@ -92,6 +93,7 @@ class LoadResult:
             "modes": {m: self.stats_mode(m) for m in ("plain", "aes")},
             "conversations": dict(self.conversations),
             "peak_rss_mib": self.peak_rss_mib,
+            "client_cpu_share": self.client_cpu_s / (self.config.duration_s + self.config.warmup_s),
         }
 
     def stats_mode(self, mode: str) -> dict[str, float]:
@@ -215,6 +217,7 @@ async def run_load(base_url: str, client: WeChatClient, cfg: LoadConfig,
     limits = httpx.Limits(max_connections=cfg.users, max_keepalive_connections=cfg.users)
     pacer = Pacer(cfg.rate, random.Random(cfg.seed))
     stop = asyncio.Event()
+    cpu_before = time.process_time()
     async with httpx.AsyncClient(base_url=base_url, timeout=cfg.timeout_s, limits=limits) as http:
         start = time.perf_counter()
         t_count = start + cfg.warmup_s
@@ -225,4 +228,5 @@ async def run_load(base_url: str, client: WeChatClient, cfg: LoadConfig,
         stop.set()
         if sampler:
             await sampler
+    result.client_cpu_s = time.process_time() - cpu_before
     return result
