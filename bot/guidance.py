@@ -199,9 +199,18 @@ def assess_and_render(services: Services, data: dict[str, Any], today: date) -> 
     knowledge = services.knowledge
     if knowledge is None:
         return [prompts.load("routes", mediation_line=prompts.load("mediation_voluntary"))]
-    assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
+    notice: list[str] = []
+    try:
+        assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
+    except InputError as err:
+        # A fact the person gave cannot be used (an absurd amount, say): tell them, drop it, assess without it.
+        facts = dict(data.get("facts") or {})
+        facts.pop("claim_amount_yuan", None)
+        data["facts"] = facts
+        notice.append(err.user_message)
+        assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
     data["assessment"] = assessment.model_dump(mode="json")
-    return list(knowledge.render(assessment))
+    return notice + list(knowledge.render(assessment))
 
 
 def mediation_offer(services: Services, data: dict[str, Any]) -> str:

@@ -28,7 +28,13 @@ log = logging.getLogger(__name__)
 Metadata = dict[str, str | int | float | bool]
 META_FIELDS: Final = ("cause", "court", "year", "outcome", "case_number", "title", "summary")
 
-_CHROMA_SETTINGS: Final = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+def _chroma_settings() -> ChromaSettings:
+    # A fresh object per client: chromadb writes the client's mode (HTTP host, persistent path) into the
+    # settings it is given, so a shared one would turn a later embedded client into an HTTP one.
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
 # A Chroma server that cannot be reached raises httpx's errors, not ChromaError: both mean "store unavailable".
 _FAILED: Final = (ChromaError, httpx.HTTPError)
 
@@ -37,11 +43,11 @@ def make_client(path: Path | None = None, host: str | None = None, port: int = 8
     """A Chroma client: an HTTP client when ``host`` is given, else an embedded one at ``path``."""
     try:
         if host:
-            return chromadb.HttpClient(host=host, port=port, settings=_CHROMA_SETTINGS)
+            return chromadb.HttpClient(host=host, port=port, settings=_chroma_settings())
         if path is None:
             raise StoreError("an embedded Chroma store needs a path (CHROMA_PATH)")
         Path(path).mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=_CHROMA_SETTINGS)
+        return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except (ChromaError, ValueError, OSError) as exc:  # HttpClient raises ValueError when nothing listens
         where = f"{host}:{port}" if host else str(path)
         raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc

@@ -242,3 +242,15 @@ def test_person_reports_corrections_and_withdraws_from_the_chat(engine: DialogEn
         assert s.scalar(select(CaseRecord.state).where(CaseRecord.ref == ref)) == "withdrawn"
     other = Person(engine, user="someone-else")
     assert "没有找到" in other.say(f"撤回 {ref}")  # only one's own records
+
+
+def test_an_absurd_amount_is_explained_not_failed_on(engine: DialogEngine) -> None:
+    p = Person(engine)
+    p.say("朋友借我五万块钱一直不还，有借条和转账记录")
+    p.say("是")
+    p.answer_until_routes()
+    out = p.say("1" * 300)
+    assert "系统开小差" not in out
+    out = p.say("他还欠我" + "9" * 40 + "元没还")
+    assert "系统开小差" not in out
+    assert "金额" in out or "1 人民调解" in out
