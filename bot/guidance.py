@@ -205,7 +205,7 @@ def assess_and_render(services: Services, data: dict[str, Any], today: date) -> 
     except InputError as err:
         # A fact the person gave cannot be used (an absurd amount, say): tell them, drop it, assess without it.
         facts = dict(data.get("facts") or {})
-        facts.pop("claim_amount_yuan", None)
+        facts["claim_amount_yuan"] = None  # None, not absent: a given fact overrides the amount read from the story
         data["facts"] = facts
         notice.append(err.user_message)
         assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
