@@ -128,8 +128,10 @@ def test_late_answers_pushed_through_a_failing_api_exactly_once(
                 assert ex.status == 200 and ex.reply  # the holding text (the answer itself if it beat 1 ms)
                 time.sleep(0.3)  # let the answer reach the outbox before the person's next message
         retried = next_msg_id()  # one late message that WeChat delivers again, to the other process
-        for c in clients:
-            assert send(c, wxc, "o-push-retry", fx.STORY, msg_id=retried).reply == HOLDING_WITH_PUSH
+        first = send(clients[0], wxc, "o-push-retry", fx.STORY, msg_id=retried)
+        assert first.reply == HOLDING_WITH_PUSH
+        again = send(clients[1], wxc, "o-push-retry", fx.STORY, msg_id=retried)
+        assert again.status == 200 and again.reply  # holding, or the stored answer if it was found within 1 ms
         for c in clients:
             c.close()
 
