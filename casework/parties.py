@@ -75,7 +75,28 @@ def _norm_gender(v: str | None) -> str | None:
     return g
 
 
-class Applicant(BaseModel):
+class _Person(BaseModel):
+    """What both sides share: blanks become None, ID numbers pass GB 11643, gender is 男/女."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip(cls, v: Any) -> Any:
+        return _blank_to_none(v)
+
+    @field_validator("id_number", check_fields=False)
+    @classmethod
+    def _id(cls, v: str | None) -> str | None:
+        return None if v is None else check_id_number(v).number
+
+    @field_validator("gender", check_fields=False)
+    @classmethod
+    def _gender(cls, v: str | None) -> str | None:
+        return _norm_gender(v)
+
+
+class Applicant(_Person):
     """The person who asks for the hand-off (the future plaintiff), a natural person."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -89,30 +110,15 @@ class Applicant(BaseModel):
     occupation: str | None = None
     work_unit: str | None = None
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, v: Any) -> Any:
-        return _blank_to_none(v)
-
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v: str | None) -> str:
         return _check_name(v, "您")
 
-    @field_validator("id_number")
-    @classmethod
-    def _id(cls, v: str | None) -> str | None:
-        return None if v is None else check_id_number(v).number
-
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
         return None if v is None else check_mobile(v)
-
-    @field_validator("gender")
-    @classmethod
-    def _gender(cls, v: str | None) -> str | None:
-        return _norm_gender(v)
 
     @model_validator(mode="after")
     def _gender_matches_id(self) -> Applicant:
@@ -131,7 +137,7 @@ class Applicant(BaseModel):
         return check_id_number(self.id_number) if self.id_number else None
 
 
-class Party(BaseModel):
+class Party(_Person):
     """The other side (the future defendant): a person or a company. Only name and address are needed to
     identify a defendant (民诉解释 art. 209); age, ethnicity and ID number are not required (§3.2)."""
 
@@ -147,30 +153,15 @@ class Party(BaseModel):
     legal_rep: str | None = None  # company: legal representative / principal
     legal_rep_title: str | None = None
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, v: Any) -> Any:
-        return _blank_to_none(v)
-
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v: str | None) -> str:
         return _check_name(v, "对方")
 
-    @field_validator("id_number")
-    @classmethod
-    def _id(cls, v: str | None) -> str | None:
-        return None if v is None else check_id_number(v).number
-
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
         return None if v is None else check_phone_any(v)
-
-    @field_validator("gender")
-    @classmethod
-    def _gender(cls, v: str | None) -> str | None:
-        return _norm_gender(v)
 
 
 class EvidenceItem(BaseModel):
