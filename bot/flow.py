@@ -370,15 +370,17 @@ def _filing_form(ctx: StepContext, rec: DialogRecord) -> Step:
     value, error = guidance.validate_filing_field(field_name, ctx.text)
     if error:
         return Step(S.FILING_FORM, Outgoing.of(error), data)
-    form = dict(data.get("form") or {})
-    form[str(field_name)] = value
+    form = guidance.open_form(ctx.settings, data.get("form") or {})  # drops a field that no longer decrypts
+    form = {k: v for k, v in (data.get("form") or {}).items() if k in form}
+    form[str(field_name)] = guidance.seal_form_value(ctx.settings, str(field_name), value)
     data["form"] = form
     nxt = guidance.next_filing_field(data)
     if nxt[0]:
         data["asking"] = nxt[0]
         return Step(S.FILING_FORM, Outgoing.of(nxt[1]), data)
     data.pop("asking", None)
-    return Step(S.FILING_CONFIRM, Outgoing.of(guidance.render_filing_summary(data), quick=("确认", "取消")), data)
+    summary = guidance.render_filing_summary(data, ctx.settings)
+    return Step(S.FILING_CONFIRM, Outgoing.of(summary, quick=("确认", "取消")), data)
 
 
 def _filing_confirm(ctx: StepContext, rec: DialogRecord) -> Step:
@@ -514,6 +516,8 @@ def apply_effects(ctx: StepContext, tx: DialogTx, step: Step) -> tuple[str, ...]
                 step.next_state = S.CHOOSE_ROUTE
                 continue
             parts.append(guidance.render_handoff_done(ref))
+            if effect.draft.kind == "filing":
+                step.data.pop("form", None)  # casework holds it now (encrypted); the dialog keeps no copy
         elif isinstance(effect, PersonAction):
             if port is None or tx.session is None:
                 parts.append(say("handoff_unavailable"))

@@ -9,6 +9,7 @@ and offers the three routes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -19,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 import prompts
 from bot.handoff import HandoffDraft, HandoffRef
-from bot.pii import mask_id, mask_phone
+from bot.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
 from knowledge.validate import normalize_mobile, validate_id_number
 
 if TYPE_CHECKING:
     from bot.engine import Services
     from bot.flow import StepContext
+    from bot.settings import Settings
 
 OTHER = "其他"
 KIND_NAMES = {"referral": "人民调解转介", "filing": "网上立案材料", "ticket": "12368 热线工单"}
@@ -247,6 +249,38 @@ FILING_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The plaintiff's ID and mobile numbers are kept in the dialog state only encrypted (PII_KEY, the same key
+# casework uses for its records), and the whole form is dropped from the dialog once the filing is handed off.
+SENSITIVE_FORM_FIELDS: frozenset[str] = frozenset({"plaintiff_id", "plaintiff_phone"})
+_SEALED = "enc:"
+
+
+@functools.lru_cache(maxsize=4)
+def _cipher(key: str) -> PiiCipher:
+    return PiiCipher(key)
+
+
+def seal_form_value(settings: Settings, name: str, value: str) -> str:
+    """The value as it is stored in the dialog data: encrypted for the sensitive fields, as is otherwise."""
+    if name in SENSITIVE_FORM_FIELDS:
+        return _SEALED + _cipher(settings.pii_key).encrypt(value)
+    return value
+
+
+def open_form(settings: Settings, form: dict[str, Any]) -> dict[str, Any]:
+    """The form with its sensitive fields decrypted. A field that no longer decrypts (the key was changed
+    mid-conversation) is left out, so the person is asked for it again instead of meeting an error."""
+    out = dict(form)
+    for name in SENSITIVE_FORM_FIELDS:
+        value = out.get(name)
+        if isinstance(value, str) and value.startswith(_SEALED):
+            try:
+                out[name] = _cipher(settings.pii_key).decrypt(value[len(_SEALED) :])
+            except ValueError:
+                out.pop(name)
+    return out
+
+
 def next_filing_field(data: dict[str, Any]) -> tuple[str | None, str]:
     form = data.get("form") or {}
     facts = data.get("facts") or {}
@@ -276,8 +310,8 @@ def validate_filing_field(name: str | None, text: str) -> tuple[str, str]:
     return value[:300], ""
 
 
-def render_filing_summary(data: dict[str, Any]) -> str:
-    form = data.get("form") or {}
+def render_filing_summary(data: dict[str, Any], settings: Settings) -> str:
+    form = open_form(settings, data.get("form") or {})
     facts = data.get("facts") or {}
     defendant = form.get("defendant_name") or facts.get("other_party_name", "")
     return "\n".join(
@@ -311,7 +345,7 @@ def handoff_draft(
         facts=dict(data.get("facts") or {}),
         assessment=data.get("assessment"),
         consent=consent,
-        form=dict(data.get("form") or {}),
+        form=open_form(ctx.settings, data.get("form") or {}),
         area=area,
         question=data.get("ticket_question"),
     )

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import knowledge
 from bot.db import make_engine, make_sessionmaker
@@ -136,6 +136,7 @@ def test_loan_to_filing_with_validation_and_progress(engine: DialogEngine) -> No
     assert again == done
     with engine.store.factory() as s:  # type: ignore[attr-defined]
         assert s.scalar(select(func.count()).select_from(CaseRecord)) == 1
+    assert "form" not in engine.store.get(SessionKey("web", p.user)).data  # type: ignore[union-attr]
     progress = p.say("查询进度")
     assert "LA-" in progress
 
@@ -254,3 +255,44 @@ def test_an_absurd_amount_is_explained_not_failed_on(engine: DialogEngine) -> No
     out = p.say("他还欠我" + "9" * 40 + "元没还")
     assert "系统开小差" not in out
     assert "金额" in out or "1 人民调解" in out
+
+
+def _raw_dialog_rows(engine: DialogEngine) -> str:
+    with engine.store.factory() as s:  # type: ignore[attr-defined]
+        return " ".join(str(row) for row in s.execute(text("SELECT * FROM dialog_states")).all())
+
+
+def test_id_and_phone_are_never_stored_in_clear_in_the_dialog(engine: DialogEngine) -> None:
+    p = Person(engine, user="pii")
+    p.say("朋友借我五万块钱一直不还，有借条和转账记录")
+    p.say("是")
+    p.answer_until_routes()
+    p.say("2")
+    for answer in ("张三", "11010519491231002X", "13812345678", "焦作市山阳区太行街道1号", "李四", "山阳区焦东街道2号"):
+        p.say(answer)
+        raw = _raw_dialog_rows(engine)
+        assert "11010519491231002X" not in raw and "13812345678" not in raw
+    summary = p.say("归还借款5万元")
+    assert "1101**********002X" in summary and "138****5678" in summary  # decrypted for the masked summary
+    assert p.state == "filing_confirm"
+    assert "11010519491231002X" not in _raw_dialog_rows(engine)
+    p.say("确认")
+    with engine.store.factory() as s:  # type: ignore[attr-defined]
+        record = s.scalars(select(CaseRecord)).one()
+        assert "11010519491231002X" not in str(record.__dict__)  # casework keeps its own encrypted copy
+
+
+def test_changing_the_key_mid_form_asks_again_instead_of_failing(
+    engine: DialogEngine, settings: Settings
+) -> None:
+    p = Person(engine, user="rotated")
+    p.say("朋友借我五万块钱一直不还，有借条和转账记录")
+    p.say("是")
+    p.answer_until_routes()
+    p.say("2")
+    p.say("张三")
+    p.say("11010519491231002X")
+    engine.settings = settings.model_copy(update={"pii_key": "cm90YXRlZC1rZXktZm9yLXRoZS10ZXN0LW9ubHktMDA="})
+    reply = p.say("13812345678")
+    assert "系统" not in reply
+    assert "身份证号码" in reply  # the unreadable ID is asked for again
