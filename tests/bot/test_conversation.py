@@ -4,6 +4,7 @@ assessment in a few questions; corrections, filing capture, referral, ticket and
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -71,24 +72,11 @@ class Person:
         return asked
 
 
-# One held-out style story per cause (not copied from the labelled examples or the evaluation set).
-STORIES = {
-    "民间借贷纠纷": "前年借给表哥八万块钱，他写了欠条，说年底还，现在电话都不接了",
-    "信用卡纠纷": "我信用卡欠了银行两万多逾期了，银行说要起诉我，利息滚得太多",
-    "买卖合同纠纷": "我给一家饭店送了半年的菜，对方签了送货单，还欠我三万七的货款不给",
-    "服务合同纠纷": "在装修公司交了五万块装修款，活干了一半人跑了，要求退钱不给退",
-    "房屋租赁合同纠纷": "房东不让我住了，押金三千块也不退，合同还没到期",
-    "物业服务合同纠纷": "物业公司说我两年没交物业费要告我，可是小区电梯坏了一年都没人修",
-    "机动车交通事故责任纠纷": "上个月骑电动车被一辆小轿车撞了，腿骨折住院花了四万，交警认定对方全责",
-    "提供劳务者受害责任纠纷": "我去给村里一户人家盖房子帮工，从架子上摔下来把腰摔伤了，房主不管医药费",
-    "生命权、身体权、健康权纠纷": "和邻居吵架被他打了，鼻梁骨打断了，派出所出过警，医药费花了一万多",
-    "离婚纠纷": "我和老公感情早就破裂了，分居两年多，他不同意离婚，孩子跟我",
-    "抚养纠纷": "离婚后孩子跟我，前夫说好每月给一千抚养费，已经一年多一分没给",
-    "赡养纠纷": "我今年七十多了，三个儿子谁都不管我，不给生活费也不来看我",
-    "法定继承纠纷": "父亲去世了没留遗嘱，留下一套房子，哥哥自己占着不让我们姐妹分",
-    "相邻关系纠纷": "楼上卫生间一直往我家漏水，天花板都泡坏了，找他修他不理",
-    "追索劳动报酬纠纷": "在厂里干了半年，老板拖欠我三个月工资一万五，一直说没钱",
-}
+# One held-out style story per cause (not copied from the labelled examples or the evaluation set); shared with
+# tests/bot/test_causes_over_channels.py.
+STORIES: dict[str, str] = json.loads(
+    (Path(__file__).resolve().parents[1] / "fixtures" / "cause_stories.json").read_text(encoding="utf-8")
+)["stories"]
 
 
 @pytest.mark.parametrize("cause,story", list(STORIES.items()), ids=list(STORIES))
