@@ -17,7 +17,9 @@ from starlette.datastructures import FormData
 
 from bot.audit import audit
 from bot.db import unit_of_work
+from bot.notify import LOCAL_PREFIXES
 from bot.pii import PiiCipher
+from bot.wechat.outbox import deliveries
 from casework import access
 from casework.complaint import build_draft, document_lines, missing_items, render_docx
 from casework.errors import PermissionDenied, RecordNotFound, TransitionInputError
@@ -240,7 +242,30 @@ def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tu
         "complaint": complaint,
         "actions": actions,
         "history": history(db, record),
+        "deliveries": _deliveries(db, record),
     }
+
+
+DELIVERY_LABELS = {
+    "sent": "已送达微信",
+    "pending": "等待发送",
+    "sending": "发送中",
+    "failed": "未送达",
+    "unknown": "送达情况不明",
+}
+
+
+def _deliveries(db: Any, record: CaseRecord) -> dict[str, Any]:
+    """How the WeChat notices about this record fared. WeChat only lets an account write to a person within
+    48 hours of their last message, so a notice can fail for good: the clerk then has to phone the person."""
+    if record.user_id.startswith(LOCAL_PREFIXES):
+        return {"channel": "web", "rows": [], "unreached": 0}
+    rows = [
+        {"at": d.created_at, "label": DELIVERY_LABELS.get(d.status, d.status), "status": d.status,
+         "sent_at": d.sent_at, "error": d.last_error}
+        for d in deliveries(db, f"notice:{record.ref}:")
+    ]
+    return {"channel": "wechat", "rows": rows, "unreached": sum(r["status"] in ("failed", "unknown") for r in rows)}
 
 
 @router.get("/records/{record_id}", response_class=HTMLResponse)

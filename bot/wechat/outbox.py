@@ -160,6 +160,49 @@ def enqueue(
     return len(fresh)
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How one queued notice (all its rows) fared: for the workbench, so staff know whom WeChat did not reach."""
+
+    notice: str  # the notice's key (its dedupe prefix)
+    status: str  # the worst status of its rows: failed > unknown > pending/sending > sent
+    created_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
+
+
+_WORST = {OutboxStatus.FAILED.value: 4, OutboxStatus.UNKNOWN.value: 3, OutboxStatus.SENDING.value: 2,
+          OutboxStatus.PENDING.value: 1, OutboxStatus.SENT.value: 0}
+
+
+def deliveries(session: Session, notice_prefix: str) -> list[Delivery]:
+    """The notices whose key starts with ``notice_prefix`` (e.g. ``notice:LA-2026-000123:``), oldest first, one
+    entry per notice however many rows it was split into. Keys too long for the column were hashed by
+    ``enqueue`` and cannot be matched by prefix; notice keys are short, so this does not happen in practice."""
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.dedupe_key.startswith(notice_prefix, autoescape=True))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    ).all()
+    grouped: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
+        grouped.setdefault(row.dedupe_key.rsplit("#", 1)[0], []).append(row)
+    out = []
+    for notice, parts in grouped.items():
+        worst = max(parts, key=lambda r: _WORST.get(r.status, 5))
+        sent = [r.sent_at for r in parts if r.sent_at is not None]
+        out.append(
+            Delivery(
+                notice=notice,
+                status=worst.status,
+                created_at=parts[0].created_at,
+                sent_at=max(sent) if len(sent) == len(parts) else None,
+                last_error=worst.last_error,
+            )
+        )
+    return out
+
+
 def enqueue_texts(
     session_factory: sessionmaker[Session],
     openid: str,

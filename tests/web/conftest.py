@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+import bot.wechat.outbox  # noqa: F401 - registers the outbox table (the record page reads deliveries)
 import casework.models  # noqa: F401 - registers the tables
 import web
 from bot.db import Base, make_engine, make_sessionmaker

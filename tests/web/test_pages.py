@@ -370,3 +370,26 @@ def test_typed_text_survives_an_incomplete_form(browser, records) -> None:  # ty
     assert form.find("input", {"name": "assignee"})["value"] == "张法官<b>"  # kept, and escaped in the page
     assert "张法官&lt;b&gt;" in r.text
     assert "请填写“承办部门”" in form.find(class_="error").text
+
+
+def test_record_page_says_which_notices_did_not_reach_the_person(browser, records, factory, ref_of) -> None:  # type: ignore[no-untyped-def]
+    from bot.wechat.outbox import OutboxMessage, OutboxStatus, enqueue
+
+    ref = ref_of(records["filing"])
+    page = soup(browser("clerk1").get(f"/workbench/records/{records['filing']}"))
+    assert "尚未发出通知" in page.select_one("#deliveries").text
+    with factory() as s:
+        enqueue(s, "openid-9", ("您的材料已收到。",), dedupe_prefix=f"notice:{ref}:1:person", limit_bytes=2048)
+        enqueue(s, "openid-9", ("请补正材料。",), dedupe_prefix=f"notice:{ref}:2:person", limit_bytes=2048)
+        enqueue(s, "openid-9", ("别的案件",), dedupe_prefix="notice:LA-other:1:person", limit_bytes=2048)
+        first, second = s.scalars(
+            select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith(f"notice:{ref}:")).order_by(OutboxMessage.id)
+        ).all()
+        first.status, first.sent_at = OutboxStatus.SENT.value, utcnow()
+        second.status, second.last_error = OutboxStatus.FAILED.value, "45015 response out of time limit"
+        s.commit()
+    section = soup(browser("clerk1").get(f"/workbench/records/{records['filing']}")).select_one("#deliveries")
+    labels = [li.find("strong").text for li in section.select("li")]
+    assert labels == ["已送达微信", "未送达"]  # oldest first; the other record's notice is not listed
+    assert "请电话联系当事人" in section.select_one("p.warn").text
+    assert "45015" in section.text
