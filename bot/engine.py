@@ -111,16 +111,29 @@ class DialogEngine:
             return tx.stored_reply(dedupe_key)
 
     def _handle_once(self, msg: Incoming) -> Outgoing:
+        """The step (recognition, retrieval, the assessment: the slow part) is computed from a snapshot of the
+        dialog *before* the write transaction opens, so SQLite's single writer lock and PostgreSQL's row lock are
+        held only for the claim, the effects and the save. Inside the transaction the record is read again; if
+        another message of the same person moved it meanwhile, the step is computed again there (rare)."""
         key = SessionKey(msg.channel.value, msg.user_id)
         dedupe = _dedupe(msg)
+        ctx = flow.StepContext(
+            msg=msg, key=key, settings=self.settings, services=self.services, today=self.services.today()
+        )
+        with self.store.transaction() as tx:  # a read: no write lock is taken
+            if dedupe:
+                stored = tx.stored_reply(dedupe)
+                if stored is not None:
+                    raise DuplicateMessage(stored)
+            snapshot = tx.load(key)
+        step = flow.run_step(ctx, snapshot or DialogRecord(state=flow.S.NEW.value))  # load() returns a copy
         with self.store.transaction() as tx:
             if dedupe:
                 tx.claim_message(dedupe, key)
-            record = tx.load(key) or DialogRecord(state=flow.S.NEW.value)
-            ctx = flow.StepContext(
-                msg=msg, key=key, settings=self.settings, services=self.services, today=self.services.today()
-            )
-            step = flow.run_step(ctx, record)
+            current = tx.load(key)
+            record = current or DialogRecord(state=flow.S.NEW.value)
+            if _moved(snapshot, current):
+                step = flow.run_step(ctx, record)
             extra_parts = flow.apply_effects(ctx, tx, step)
             reply = Outgoing(parts=step.reply.parts + extra_parts, quick_replies=step.reply.quick_replies)
             new_record = DialogRecord(state=step.next_state.value, data=step.data, version=record.version)
@@ -130,6 +143,12 @@ class DialogEngine:
             if dedupe:
                 tx.store_reply(dedupe, _as_dict(reply))
         return reply
+
+
+def _moved(before: DialogRecord | None, now: DialogRecord | None) -> bool:
+    if before is None or now is None:
+        return (before is None) != (now is None)
+    return (before.version, before.state) != (now.version, now.state)
 
 
 def _dedupe(msg: Incoming) -> str | None:

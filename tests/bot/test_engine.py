@@ -20,7 +20,7 @@ from bot.messages import (
     Outgoing,
 )
 from bot.settings import Settings
-from bot.store import MemoryDialogStore, SessionKey, SqlDialogStore
+from bot.store import DialogRecord, MemoryDialogStore, SessionKey, SqlDialogStore
 
 STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直不还"
 
@@ -219,3 +219,28 @@ def test_deferred_late_answer_is_served_on_1(settings: Settings) -> None:
     engine.defer_reply(IncomingText(user_id="w", channel=Channel.WECHAT, text=STORY, dedupe_key="m5"), late)
     again = engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="1"))
     assert again.text == late.text
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_step_computed_on_a_stale_snapshot_is_computed_again(
+    settings: Settings, sqlite_factory, monkeypatch: pytest.MonkeyPatch, backend: str  # type: ignore[no-untyped-def]
+) -> None:
+    """The step runs before the write transaction; when another message of the same person lands in between, the
+    first message's step is computed again on the new state instead of overwriting it."""
+    store = MemoryDialogStore() if backend == "memory" else SqlDialogStore(sqlite_factory)
+    engine = DialogEngine(store, settings, Services())
+    text(engine, "你好")
+    assert state_of(engine) == "ask_story"
+    calls: list[tuple[str, str]] = []
+    real_run_step = flow.run_step
+
+    def spy(ctx: flow.StepContext, rec: DialogRecord) -> flow.Step:
+        calls.append((ctx.text, rec.state))
+        if ctx.text == STORY and len(calls) == 1:
+            text(engine, "取消", key="b")  # lands while the story's step is being computed
+        return real_run_step(ctx, rec)
+
+    monkeypatch.setattr(flow, "run_step", spy)
+    text(engine, STORY, key="a")
+    assert calls == [(STORY, "ask_story"), ("取消", "ask_story"), (STORY, "new")]
+    assert state_of(engine) == "choose_route"  # the story taken after the cancel, as a fresh start
