@@ -54,7 +54,7 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     import knowledge
-    from retrieval.embedder import make_embedder
+    from retrieval.service import shared_embedder
 
     db_engine = make_engine(settings.database_url)
     if settings.db_auto_migrate:
@@ -62,7 +62,7 @@ def build_runtime(settings: Settings) -> Runtime:
     factory = make_sessionmaker(db_engine)
     embedder: Any = None
     try:
-        embedder = make_embedder(settings.embedding_model)
+        embedder = shared_embedder(settings.embedding_model)  # the same instance the searcher uses: one model load
     except Exception:  # keyword recognition still works; the log says why
         log.exception("embedding model unavailable; cause recognition falls back to keywords")
     kb = knowledge.build_knowledge(settings, embedder=embedder)
