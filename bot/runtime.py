@@ -62,7 +62,8 @@ def build_runtime(settings: Settings) -> Runtime:
     factory = make_sessionmaker(db_engine)
     embedder: Any = None
     try:
-        embedder = shared_embedder(settings.embedding_model)  # the same instance the searcher uses: one model load
+        # the same instance the searcher uses: one model load per process
+        embedder = shared_embedder(settings.embedding_model, settings.embedding_threads)
     except Exception:  # keyword recognition still works; the log says why
         log.exception("embedding model unavailable; cause recognition falls back to keywords")
     kb = knowledge.build_knowledge(settings, embedder=embedder)

@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     chroma_collection: str = "judgments"
     bm25_path: Path = REPO_ROOT / "var" / "bm25"
     embedding_model: str = "auto"  # "auto": the packaged Chinese model; or a local path / installed name
+    # numpy threads per embedding call in the server: with concurrent requests on few cores, one thread per call
+    # avoids threads waiting on each other (bench: docs/performance.md); `retrieval.ingest` uses every core
+    embedding_threads: int = Field(default=1, ge=1, le=64)
     corpus_path: Path = REPO_ROOT.parent / "shared" / "data"
     auto_ingest: bool = True  # on start, ingest the default corpus if the collection is empty
 

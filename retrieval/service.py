@@ -22,9 +22,9 @@ log = logging.getLogger(__name__)
 
 
 @functools.cache
-def shared_embedder(name: str) -> Embedder:
+def shared_embedder(name: str, threads: int | None = None) -> Embedder:
     """One embedder per model name per process (the real model takes a second and ~150 MB to load)."""
-    return make_embedder(name)
+    return make_embedder(name, threads)
 
 
 def open_store(settings: Settings) -> ChromaStore:
@@ -33,7 +33,8 @@ def open_store(settings: Settings) -> ChromaStore:
 
 
 def _ingestor(settings: Settings, store: ChromaStore) -> Ingestor:
-    return Ingestor(store, shared_embedder(settings.embedding_model), settings.bm25_path / settings.chroma_collection)
+    embedder = shared_embedder(settings.embedding_model, settings.embedding_threads)
+    return Ingestor(store, embedder, settings.bm25_path / settings.chroma_collection)
 
 
 def ensure_corpus(settings: Settings) -> int:
@@ -66,4 +67,4 @@ def build_searcher(settings: Settings) -> SimilarCaseSearch:
         else:
             log.warning("collection %r is empty: similar-case search returns nothing", settings.chroma_collection)
             bm25 = Bm25Index.empty()
-    return SimilarCaseSearch(store, bm25, shared_embedder(settings.embedding_model))
+    return SimilarCaseSearch(store, bm25, shared_embedder(settings.embedding_model, settings.embedding_threads))
