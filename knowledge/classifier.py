@@ -5,7 +5,9 @@ A scored fusion of three explainable signals, each in [0, 1] (parameters in know
 1. **keywords** — weighted phrases per cause found in the text ("借条" 3, "房租" 4 …; negative weights for
    words that speak against the cause); the raw sum is squashed as ``raw / (raw + k)`` so that more evidence
    means more score but never more than 1. A cause may ``require`` cue groups (e.g. injury to a person
-   providing labour needs both a work cue and an injury cue); without them its keyword signal is 0;
+   providing labour needs both a work cue and an injury cue); without them its keyword signal is 0. A
+   ``discount`` rule scales some causes' raw sum down when a cue of another story is present (family words
+   are weak evidence in a story with a loan cue, unless the text names the family cause itself);
 2. **lexical** — cosine similarity of TF-IDF vectors over jieba tokens and character bigrams to the labelled
    examples (knowledge/data/cause_examples.yaml), averaged over the cause's best ``top_examples``;
 3. **embedding** (optional) — the same nearest-example idea with an injected sentence embedder
@@ -53,6 +55,17 @@ class Weights(DataModel):
     embedding: float = 0.0
 
 
+class Discount(DataModel):
+    """Scale the raw keyword sum of ``causes`` by ``factor`` when the text has a ``when_any`` cue and no
+    ``unless_any`` cue (e.g. family words in a story about a loan)."""
+
+    why: str
+    causes: list[str]
+    when_any: list[str]
+    unless_any: list[str] = Field(default_factory=list)
+    factor: float = Field(ge=0.0, le=1.0)
+
+
 class ClassifierConfig(DataModel):
     weights_with_embedder: Weights
     weights_without_embedder: Weights
@@ -67,6 +80,7 @@ class ClassifierConfig(DataModel):
     keywords: dict[str, dict[str, float]]
     # cause → groups of cues; the cause's keyword signal counts only when every group has a cue in the text
     requires: dict[str, list[list[str]]] = Field(default_factory=dict)
+    discounts: list[Discount] = Field(default_factory=list)
 
 
 class ExampleSet(DataModel):
@@ -97,6 +111,14 @@ class CauseScore:
     embedding: float | None
     matched: tuple[str, ...]
     nearest: tuple[tuple[str, float], ...]
+    discounted_by: tuple[str, ...] = ()  # the cues of the discount rules applied to the keyword signal
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordSignal:
+    score: float
+    matched: tuple[str, ...] = ()
+    discounted_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +146,8 @@ class Classification:
         parts.append("）")
         if top.matched:
             parts.append("；命中词：" + "、".join(top.matched[:6]))
+        if top.discounted_by:
+            parts.append("（因“" + "、".join(top.discounted_by) + "”减权）")
         if top.nearest:
             parts.append(f"；最像的例句：“{top.nearest[0][0]}”")
         return "".join(parts)
@@ -147,7 +171,9 @@ class CauseClassifier:
         self.config = config or load_classifier_config()
         self.examples = examples or load_examples()
         self.causes = list(causes)
-        unknown = (set(self.config.keywords) | set(self.examples.examples)) - set(self.causes)
+        named = set(self.config.keywords) | set(self.examples.examples) | set(self.config.requires)
+        named |= {c for d in self.config.discounts for c in d.causes}
+        unknown = named - set(self.causes)
         if unknown:
             raise DataFileError(f"classifier data names unknown causes: {sorted(unknown)}")
         if OTHER not in self.causes:
@@ -186,20 +212,33 @@ class CauseClassifier:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {f: v / norm for f, v in vec.items()}
 
-    def keyword_signal(self, text: str) -> dict[str, tuple[float, tuple[str, ...]]]:
+    def keyword_signal(self, text: str) -> dict[str, KeywordSignal]:
         t = normalize(text)
-        out: dict[str, tuple[float, tuple[str, ...]]] = {}
+        out: dict[str, KeywordSignal] = {}
         k = self.config.keyword_k
+        factors: dict[str, float] = {}
+        cues: dict[str, list[str]] = {}
+        for rule in self.config.discounts:
+            found = [c for c in rule.when_any if normalize(c) in t]
+            if found and not any(normalize(c) in t for c in rule.unless_any):
+                for cause in rule.causes:
+                    factors[cause] = factors.get(cause, 1.0) * rule.factor
+                    cues.setdefault(cause, []).append(found[0])
         for cause, phrases in self._keywords.items():
             groups = self.config.requires.get(cause, [])
             if not all(any(normalize(cue) in t for cue in group) for group in groups):
-                out[cause] = (0.0, ())
+                out[cause] = KeywordSignal(0.0)
                 continue
             hits = [p for p in phrases if p in t]
             # a phrase inside a longer matched phrase of the same cause counts once (借条 within 打借条)
             hits = [p for p in hits if not any(p != q and p in q for q in hits)]
             raw = sum(phrases[p] for p in hits)
-            out[cause] = (raw / (raw + k) if raw > 0 else 0.0, tuple(sorted(hits, key=lambda p: -phrases[p])))
+            applied: tuple[str, ...] = ()
+            if raw > 0 and cause in factors:
+                raw *= factors[cause]
+                applied = tuple(cues[cause])
+            score = raw / (raw + k) if raw > 0 else 0.0
+            out[cause] = KeywordSignal(score, tuple(sorted(hits, key=lambda p: -phrases[p])), applied)
         return out
 
     def _per_cause(self, sims: Sequence[float], exclude: int | None = None) -> dict[str, list[tuple[float, int]]]:
@@ -233,7 +272,8 @@ class CauseClassifier:
         floor = self.config.embedding_floor
         scores: list[CauseScore] = []
         for cause in self.causes:
-            k_score, matched = kw.get(cause, (0.0, ()))
+            k_sig = kw.get(cause, KeywordSignal(0.0))
+            k_score, matched = k_sig.score, k_sig.matched
             l_list = lex.get(cause, [])
             l_score = self._top_mean(l_list)
             e_score: float | None = None
@@ -244,7 +284,7 @@ class CauseClassifier:
             if cause == OTHER:
                 total += self.config.other_prior
             nearest = tuple((self._ex_text[i], round(s, 3)) for s, i in l_list[:2])
-            scores.append(CauseScore(cause, total, k_score, l_score, e_score, matched, nearest))
+            scores.append(CauseScore(cause, total, k_score, l_score, e_score, matched, nearest, k_sig.discounted_by))
         scores.sort(key=lambda s: s.score, reverse=True)
         tau = self.config.temperature
         exps = [math.exp((s.score - scores[0].score) / tau) for s in scores]

@@ -52,6 +52,30 @@ def test_clear_cases(classifier: CauseClassifier, text: str, cause: str) -> None
     assert 0.6 <= result.confidence <= 1.0
 
 
+@pytest.mark.parametrize(
+    ("text", "cause", "discounted"),
+    [
+        # family words in a loan story are background (discount rule 1)
+        ("他说家里老人住院，找我借了三千块，说月底就还", "民间借贷纠纷", "赡养纠纷"),
+        # a bodily injury next door is a personal-injury case, not a neighbour dispute (rule 2)
+        ("隔壁邻居家的狗窜出来把我咬伤了，缝了五针", "生命权、身体权、健康权纠纷", "相邻关系纠纷"),
+        # money paid twice / too much is the excess payment, not the rent (mistaken-payment rule)
+        ("交房租的时候多转了一千，房东不退", "不当得利纠纷", "房屋租赁合同纠纷"),
+    ],
+)
+def test_discount_rules(classifier: CauseClassifier, text: str, cause: str, discounted: str) -> None:
+    result = classifier.classify(text)
+    assert result.cause == cause
+    by_cause = {s.cause: s for s in result.ranking}
+    assert by_cause[discounted].discounted_by
+
+
+def test_discount_does_not_apply_when_the_cause_is_named(classifier: CauseClassifier) -> None:
+    result = classifier.classify("他借了钱不还，还天天打我，我要离婚")
+    assert result.cause == "离婚纠纷"
+    assert not {s.cause: s for s in result.ranking}["离婚纠纷"].discounted_by
+
+
 def test_no_signal_falls_to_other_and_is_unsure(classifier: CauseClassifier) -> None:
     result = classifier.classify("今天天气不错")
     assert result.cause == OTHER and result.unsure
