@@ -1,6 +1,7 @@
 """Evaluate cause recognition on knowledge/eval/lay_descriptions.jsonl.
 
-    python -m knowledge.eval_causes [--embedder auto|none] [--set main|holdout|holdout2|holdout3|holdout4] [--errors] [--loo]
+    python -m knowledge.eval_causes [--embedder auto|none] [--set main|holdout|holdout2|holdout3|holdout4]
+                                    [--errors] [--loo]
 
 Prints top-1 and top-3 accuracy, the share flagged unsure, per-cause accuracy and a confusion list
 (true → predicted, count). ``--loo`` instead scores leave-one-out on the labelled training examples (the
