@@ -114,6 +114,7 @@ class Ingestor:
         self.tokenizer = tokenizer or default_tokenizer()
         self.batch_size = batch_size
         self._pending_ids: set[str] = set()
+        self._next_shard: int | None = None
 
     # --- crash recovery -------------------------------------------------------------------------------
 
@@ -138,18 +139,21 @@ class Ingestor:
         for shard in self.paths.pending.glob("shard-*.jsonl"):
             shard.unlink()
         self._pending_ids.clear()
+        self._next_shard = None
         return merged
 
     def _write_shard(self, docs: list[Bm25Doc]) -> None:
         if not docs:
             return
         self.paths.pending.mkdir(parents=True, exist_ok=True)
-        n = len(list(self.paths.pending.glob("shard-*.jsonl")))
+        if self._next_shard is None:  # listed once per run, not once per batch (1,500 shards at 100k)
+            self._next_shard = len(list(self.paths.pending.glob("shard-*.jsonl")))
         body = "".join(
             json.dumps({"id": d.id, "tokens": list(d.tokens), "cause": d.cause}, ensure_ascii=False) + "\n"
             for d in docs
         )
-        _write_atomic(self.paths.pending / f"shard-{n:06d}.jsonl", body)
+        _write_atomic(self.paths.pending / f"shard-{self._next_shard:06d}.jsonl", body)
+        self._next_shard += 1
         self._pending_ids.update(d.id for d in docs)
 
     def _read_checkpoint(self, source_key: str, fp: str) -> int:
