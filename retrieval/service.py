@@ -34,7 +34,9 @@ def open_store(settings: Settings) -> ChromaStore:
 
 def _ingestor(settings: Settings, store: ChromaStore) -> Ingestor:
     embedder = shared_embedder(settings.embedding_model, settings.embedding_threads)
-    return Ingestor(store, embedder, settings.bm25_path / settings.chroma_collection)
+    # No worker processes inside the server: forking a process that holds the event loop, database pools
+    # and sockets is not worth the risk for a one-off start-up ingest (`python -m retrieval.ingest` forks).
+    return Ingestor(store, embedder, settings.bm25_path / settings.chroma_collection, workers=0)
 
 
 def ensure_corpus(settings: Settings) -> int:

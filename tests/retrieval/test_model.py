@@ -16,6 +16,7 @@ from retrieval.embedder import Embedder, make_embedder
 from retrieval.ingest import Ingestor
 from retrieval.search import SimilarCaseSearch
 from retrieval.store import ChromaStore, make_client
+from retrieval.workers import EmbeddingWorkers, ForkableEmbedder
 
 pytestmark = pytest.mark.model
 
@@ -45,6 +46,14 @@ def test_packaged_model_understands_chinese_paraphrase(real_embedder: Embedder) 
         np.testing.assert_allclose(np.linalg.norm(docs, axis=1), 1.0, rtol=1e-4)
         sims = docs @ q
         assert sims[0] > sims[1], (lay, sims)
+
+
+def test_ingest_workers_embed_like_the_model_in_process(real_embedder: Embedder) -> None:
+    assert isinstance(real_embedder, ForkableEmbedder)
+    texts = [p[1] for p in PAIRS] + [p[2] for p in PAIRS]
+    with EmbeddingWorkers(real_embedder, 1) as pool:  # the worker switches to one BLAS thread
+        got = pool.result(pool.submit(texts))
+    np.testing.assert_allclose(got, real_embedder.embed_documents(texts), atol=1e-5)
 
 
 @pytest.mark.skipif(not CAIL.is_dir(), reason="shared CAIL corpus not present")
