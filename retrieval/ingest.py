@@ -47,7 +47,10 @@ from retrieval.workers import EmbeddingWorkers, default_workers
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH: Final = 64
+# Judgments per commit (one Chroma upsert, one BM25 shard, one checkpoint). Chroma's embedded upsert costs a
+# fixed part per call that grows with the records written since its last HNSW sync, so few large calls are
+# cheaper than many small ones: 2,560 judgments cost 14.9 s of CPU in calls of 64, 5.8 s in calls of 256.
+DEFAULT_BATCH: Final = 256
 # Texts per task for the embedding workers: a commit batch is split so that the workers' queue never runs dry.
 WORKER_CHUNK: Final = 64
 MAX_REPORTED_ERRORS: Final = 200
