@@ -81,6 +81,7 @@ def test_a_dead_worker_is_reported_not_waited_for() -> None:
 
 
 def test_default_workers(monkeypatch) -> None:
+    monkeypatch.setattr(workers_mod.sys, "platform", "linux")
     assert default_workers(FakeEmbedder()) == 0  # cheap: not worth a process
     monkeypatch.setattr(workers_mod, "usable_cores", lambda: 2)
     assert default_workers(ForkableFake()) == 2
@@ -88,6 +89,8 @@ def test_default_workers(monkeypatch) -> None:
     assert default_workers(ForkableFake()) == 0
     monkeypatch.setattr(workers_mod, "usable_cores", lambda: 64)
     assert default_workers(ForkableFake()) == workers_mod.MAX_WORKERS
+    monkeypatch.setattr(workers_mod.sys, "platform", "darwin")  # Accelerate's BLAS does not survive a fork
+    assert default_workers(ForkableFake()) == 0
 
 
 def _state(store: ChromaStore, ing: Ingestor) -> tuple[list, list, list, np.ndarray]:
