@@ -54,6 +54,10 @@ class JudgmentTokenizer:
         self._ready = False
         self._userdict = userdict
 
+    def load(self) -> None:
+        """Load jieba's dictionary and ours now (about 0.9 s) instead of on the first text."""
+        self._ensure_ready()
+
     def _ensure_ready(self) -> None:
         if self._ready:
             return

@@ -1,23 +1,24 @@
-"""Embedding in worker processes during ingestion, so that the model runs on every core.
+"""Embedding (and jieba) in worker processes during ingestion, so that the model runs on every core.
 
 Why (docs/retrieval.md, "Ingestion throughput", has the profile): in one process, ingestion is the sum of the
 model (about 6.6 s of CPU for the 454-judgment bench sample), jieba (about 2.2 s with its dictionary load),
 Chroma's upsert (1-2.5 s) and the validation. Giving the model a second BLAS thread gains nothing (its
 matrices are too small: the same wall time for twice the CPU). Threads cannot use the second core either:
 jieba, the model's pure-Python sentencepiece tokeniser and Chroma's upsert all hold the GIL (a Python thread
-runs at 6% of its speed during an upsert). Processes can: the workers embed chunks of the next batch while
-the main process tokenises and stores the current one.
+runs at 6% of its speed during an upsert). Processes can: the workers embed and tokenise chunks of the next
+batch while the main process validates and stores the current one. jieba went to the workers too: with it
+in the main process, that process was the bottleneck whenever other work shared the cores.
 
 The workers are *forked*, so they inherit the loaded model instead of loading it again (2 s each). Only
 embedders that say they are safe in a forked child take part (see :class:`ForkableEmbedder`): the packaged
 USE model is numpy, and each worker switches it to one BLAS thread. Torch-based models are not (OpenMP does
 not survive a fork), and the fake one is too cheap to be worth a process; they keep the in-process path.
 
-A worker never touches Chroma, the BM25 files or the checkpoint: it only turns texts into vectors, so a
-crash anywhere leaves the stores as the in-process ingest would. A worker that dies (killed, out of memory)
-makes :meth:`EmbeddingWorkers.result` raise :class:`~retrieval.errors.EmbedderError` instead of waiting
-forever; an exception inside the model is raised again in the main process. On Linux a worker dies with the
-main process, even a SIGKILLed one.
+A worker never touches Chroma, the BM25 files or the checkpoint: it only turns texts into vectors and
+tokens, so a crash anywhere leaves the stores as the in-process ingest would. A worker that dies (killed,
+out of memory) makes :meth:`EmbeddingWorkers.result` raise :class:`~retrieval.errors.EmbedderError` instead
+of waiting forever; an exception inside the model is raised again in the main process. On Linux a worker
+dies with the main process, even a SIGKILLed one.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ import pickle
 import queue
 import signal
 import sys
+from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from types import TracebackType
 from typing import Any, Final, Protocol, runtime_checkable
 
 from retrieval.embedder import Embedder, Vectors
 from retrieval.errors import EmbedderError
+from retrieval.text import JudgmentTokenizer
 
 MAX_WORKERS: Final = 4
 _POLL_S: Final = 0.5  # how often a waiting main process checks that its workers are still alive
@@ -72,14 +75,26 @@ def default_workers(embedder: Embedder) -> int:
     return min(cores, MAX_WORKERS) if cores > 1 else 0
 
 
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """What a worker returns for a chunk of texts: their vectors, and their BM25 tokens if it has a tokeniser."""
+
+    vectors: Vectors
+    tokens: list[list[str]] | None
+
+
 class EmbeddingWorkers:
-    """``processes`` forked copies of ``embedder``; :meth:`submit` texts, collect vectors with :meth:`result`.
+    """``processes`` forked copies of ``embedder`` (and ``tokenizer``); :meth:`submit` texts, collect
+    :class:`Embedded` results with :meth:`result`.
+
+    With a tokeniser the workers also run jieba, so that the main process only validates and stores: on 2
+    cores with other work beside it, the main process was the bottleneck while it tokenised.
 
     Use as a context manager: a clean exit stops the workers after their last batch, an exception (or
     KeyboardInterrupt) terminates them at once.
     """
 
-    def __init__(self, embedder: Embedder, processes: int) -> None:
+    def __init__(self, embedder: Embedder, processes: int, tokenizer: JudgmentTokenizer | None = None) -> None:
         if processes < 1:
             raise ValueError("processes must be at least 1")
         ctx = multiprocessing.get_context("fork")
@@ -94,7 +109,7 @@ class EmbeddingWorkers:
             for i in range(processes):
                 proc = ctx.Process(
                     target=_serve,
-                    args=(embedder, self._tasks, self._results, os.getpid()),
+                    args=(embedder, tokenizer, self._tasks, self._results, os.getpid()),
                     name=f"embed-{i}",
                     daemon=True,
                 )
@@ -120,14 +135,14 @@ class EmbeddingWorkers:
         return len(self._procs)
 
     def submit(self, texts: list[str]) -> int:
-        """Queue a batch; returns the ticket to collect its vectors with."""
+        """Queue a chunk of texts; returns the ticket to collect its vectors (and tokens) with."""
         ticket = self._next
         self._next += 1
         self._tasks.put((ticket, texts))
         return ticket
 
-    def result(self, ticket: int) -> Vectors:
-        """The vectors of a submitted batch (waits for them); re-raises the model's exception."""
+    def result(self, ticket: int) -> Embedded:
+        """The vectors (and tokens) of a submitted chunk (waits for them); re-raises the worker's exception."""
         while ticket not in self._done:
             try:
                 got, ok, payload = self._results.get(timeout=_POLL_S)
@@ -143,8 +158,8 @@ class EmbeddingWorkers:
         ok, payload = self._done.pop(ticket)
         if not ok:
             raise payload
-        vectors: Vectors = payload
-        return vectors
+        embedded: Embedded = payload
+        return embedded
 
     def close(self) -> None:
         """Let the workers finish what they were given, then stop them."""
@@ -167,8 +182,10 @@ class EmbeddingWorkers:
         self._procs = []
 
 
-def _serve(embedder: Embedder, tasks: Any, results: Any, parent: int) -> None:
-    """A worker's loop: texts in, vectors (or the exception) out, until ``None`` arrives."""
+def _serve(
+    embedder: Embedder, tokenizer: JudgmentTokenizer | None, tasks: Any, results: Any, parent: int
+) -> None:
+    """A worker's loop: texts in, vectors and tokens (or the exception) out, until ``None`` arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle; it terminates us
     _die_with_parent(parent)
     if isinstance(embedder, ForkableEmbedder):
@@ -179,7 +196,9 @@ def _serve(embedder: Embedder, tasks: Any, results: Any, parent: int) -> None:
             break
         ticket, texts = task
         try:
-            results.put((ticket, True, embedder.embed_documents(texts)))
+            vectors = embedder.embed_documents(texts)
+            tokens = [tokenizer.tokenize(t) for t in texts] if tokenizer is not None else None
+            results.put((ticket, True, Embedded(vectors, tokens)))
         except BaseException as exc:  # every failure goes back to the main process
             results.put((ticket, False, _picklable(exc)))
             if not isinstance(exc, Exception):

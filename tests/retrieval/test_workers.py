@@ -56,14 +56,24 @@ def test_workers_return_the_in_process_vectors_in_order() -> None:
     with EmbeddingWorkers(fake, 2) as pool:
         tickets = [pool.submit(TEXTS[i : i + 2]) for i in range(0, len(TEXTS), 2)]
         got = [pool.result(t) for t in reversed(tickets)][::-1]  # collected out of order on purpose
-    np.testing.assert_array_equal(np.concatenate(got), fake.embed_documents(TEXTS))
+    np.testing.assert_array_equal(np.concatenate([g.vectors for g in got]), fake.embed_documents(TEXTS))
+    assert all(g.tokens is None for g in got)  # no tokeniser given
+
+
+def test_the_workers_tokenise_like_the_main_process(tokenizer) -> None:
+    texts = [*TEXTS, "原告张三诉称：２０１９年３月被告向其借款ＲＭＢ５万元，约定月息2%，至今未还。"]
+    with EmbeddingWorkers(FakeEmbedder(), 2, tokenizer) as pool:
+        tickets = [pool.submit(texts[i : i + 3]) for i in range(0, len(texts), 3)]
+        tokens = [tok for t in tickets for tok in (pool.result(t).tokens or [])]
+    assert tokens == [tokenizer.tokenize(t) for t in texts]
+    assert "借款" in tokens[-1]
 
 
 def test_workers_call_single_threaded_in_the_child_only() -> None:
     emb = ForkableFake()
     assert isinstance(emb, ForkableEmbedder)
     with EmbeddingWorkers(emb, 1) as pool:
-        vectors = pool.result(pool.submit(TEXTS[:2]))
+        vectors = pool.result(pool.submit(TEXTS[:2])).vectors
     assert (vectors[:, 0] == 1.0).all()  # the child ran single_threaded() before embedding
     assert not emb.single  # ... and the parent's copy was not touched
 
