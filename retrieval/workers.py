@@ -66,8 +66,8 @@ def default_workers(embedder: Embedder) -> int:
 
     None for embedders that are cheap (the fake one) or unsafe to fork, on a single core (nothing to overlap
     with), and off Linux (macOS's Accelerate BLAS does not survive a fork; Windows cannot fork). The main
-    process gets no core of its own: its share (jieba, Chroma, validation) is about half the model's, and on
-    2 cores two workers measured 59-69 judgments/s against 55-57 for one.
+    process gets no core of its own: it validates and stores, about a sixth of the CPU of a run (on 2 cores,
+    with jieba still in the main process, two workers measured 59-69 judgments/s against 55-57 for one).
     """
     if not isinstance(embedder, ForkableEmbedder) or not sys.platform.startswith("linux"):
         return 0
