@@ -148,12 +148,15 @@ class EmbeddingWorkers:
                 got, ok, payload = self._results.get(timeout=_POLL_S)
             except queue.Empty:
                 dead = [p for p in self._procs if not p.is_alive()]
-                if dead:
+                if not dead:
+                    continue
+                try:  # what a worker sent just before it died may still be on its way
+                    got, ok, payload = self._results.get(timeout=_POLL_S)
+                except queue.Empty:
                     raise EmbedderError(
                         f"embedding worker {dead[0].name} died (exit code {dead[0].exitcode}); "
                         "run the ingest again to resume"
                     ) from None
-                continue
             self._done[got] = (ok, payload)
         ok, payload = self._done.pop(ticket)
         if not ok:

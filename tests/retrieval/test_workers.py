@@ -154,7 +154,10 @@ def test_a_killed_worker_fails_the_run_and_the_next_run_completes(make_ingestor,
     dying.workers = 1
     with pytest.raises(EmbedderError, match="died"):
         dying.ingest(corpus)
-    assert store.count() == 2
+    # The first batch is stored unless its vectors were still in the dead worker's send buffer (os._exit
+    # drops them): either way the checkpoint covers exactly what Chroma holds.
+    stored = store.count()
+    assert stored in (0, 2)
     ing = make_ingestor()
     report = ing.ingest(corpus)
-    assert report.total == 6 and report.resumed_from == 2
+    assert report.total == 6 and report.resumed_from == stored and report.added == 6 - stored
