@@ -366,3 +366,86 @@ def test_workbench_end_to_end(server: Server, page_for) -> None:  # type: ignore
     manager.goto(f"{server.url}/workbench/audit?action=pii")
     assert re.search(r"pii\.reveal", manager.locator("table.audit").inner_text())
     shot(manager, "07-audit")
+
+
+# --- the litigant's side: the chat page on a phone-sized screen -----------------------------------------------
+PHONE = {"width": 390, "height": 844}
+
+
+def _bot_count(page) -> int:  # type: ignore[no-untyped-def]
+    return int(page.locator("#log .msg.bot").count())
+
+
+def _send(page, text: str | None = None, quick: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Type ``text`` and press Enter, or tap the quick-reply button ``quick``; returns the bot's new bubbles."""
+    before = _bot_count(page)
+    if quick is not None:
+        page.locator("#quick button", has_text=quick).first.click()
+    else:
+        page.fill("#t", str(text))
+        page.press("#t", "Enter")
+    page.wait_for_function(f"document.querySelectorAll('#log .msg.bot').length > {before}")
+    page.wait_for_function("!document.getElementById('send').disabled")
+    bubbles = page.locator("#log .msg.bot div").all_inner_texts()[before:]
+    return "\n".join(bubbles)
+
+
+def _quick(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [b.strip() for b in page.locator("#quick button").all_inner_texts()]
+
+
+def test_chat_page_carries_a_litigant_from_story_to_a_mediation_referral(server: Server, chromium) -> None:  # type: ignore[no-untyped-def]
+    """A held-out style story typed on a phone screen (no punctuation, colloquial): the cause is confirmed with a
+    tap, the intake asks a few questions, the assessment arrives with the three routes, and a tap on 人民调解 plus
+    consent creates a referral record the mediators' queue can see. No script error, nothing wider than the screen."""
+    ctx = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto(f"{server.url}/chat")
+        page.wait_for_function("document.querySelectorAll('#log .msg.bot').length > 0")
+        assert "诉前辅导助手" in page.locator("#log").inner_text()
+
+        reply = _send(page, "前年借给我表哥八万块钱他写了欠条说年底还现在电话都不接了")
+        assert "【民间借贷纠纷】" in reply, reply
+        assert "是" in _quick(page), _quick(page)
+        reply = _send(page, quick="是")
+        asked = 0
+        while "请回复数字 1、2 或 3" not in reply:
+            asked += 1
+            assert asked <= 6, f"more than 6 questions; last reply {reply!r}"
+            assert "Traceback" not in reply
+            reply = _send(page, "不知道")
+        assert "民间借贷纠纷" in reply
+        assert "诉讼费" in reply and "时效" in reply, reply
+        assert "不是起诉的前提条件" in reply or "不是立案的前置条件" in reply, reply
+        assert _quick(page)[:3] == ["1", "2", "3"], _quick(page)
+        shot(page, "20-chat-assessment-phone")
+
+        reply = _send(page, quick="1")
+        assert "同意" in _quick(page), (reply, _quick(page))
+        reply = _send(page, quick="同意")
+        assert "调解委员会" in reply and re.search(r"编号TJ-\d{4}-\d{4}", reply), reply
+        assert "不影响您随时向法院起诉" in reply, reply
+        shot(page, "21-chat-referral-phone")
+
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than a {PHONE['width']}px phone screen"
+        assert not errors, errors
+    finally:
+        ctx.close()
+
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+
+    engine = make_engine(server.database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT kind, cause, channel FROM case_records WHERE dedupe_key NOT LIKE 'browser-%'")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("referral", "民间借贷纠纷", "web")], rows
