@@ -163,6 +163,13 @@ class Bm25Index:
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._row
 
+    def ids_of_cause(self, cause: str) -> list[str]:
+        """The ids of the judgments labelled ``cause``, in index order (empty for a cause the index lacks)."""
+        if cause not in self._cause_names:
+            return []
+        rows = np.flatnonzero(self._cause_codes == self._cause_names.index(cause))
+        return [self.ids[i] for i in rows]
+
     def search(self, tokens: Sequence[str], top_n: int = 50, cause: str | None = None) -> list[tuple[str, float]]:
         """The ``top_n`` best (id, score) pairs with a positive score, best first."""
         counts = Counter(t for t in tokens if t in self._term)

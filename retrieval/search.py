@@ -13,8 +13,10 @@ import threading
 from collections import Counter
 from typing import Final, Literal
 
+import numpy as np
+
 from retrieval.bm25 import Bm25Index
-from retrieval.embedder import Embedder
+from retrieval.embedder import Embedder, Vectors
 from retrieval.errors import QueryError
 from retrieval.fusion import RRF_K, Fused, reciprocal_rank_fusion
 from retrieval.store import ChromaStore, StoredDoc
@@ -30,6 +32,12 @@ MAX_K: Final = 100
 
 
 MEMO_SIZE = 128
+# A cause filter that keeps fewer than this share of the collection is served by exact cosine scoring over that
+# cause's vectors (held in memory once asked for), not by Chroma: its filtered HNSW query returns fewer than the
+# judgments that match when they are few (Chroma 1.5: 13 of 100 matching at 100k, none of a single one), and
+# the unfiltered over-fetch (retrieval/store.py) rarely fills the list for such a cause.
+EXACT_SHARE: Final = 1 / 16
+EXACT_MAX_ROWS: Final = 50_000  # vectors held for exact scoring, all causes together (~100 MiB at 512 dims)
 
 
 class SimilarCaseSearch:
@@ -53,6 +61,8 @@ class SimilarCaseSearch:
         self._memo: dict[tuple[str, int, str | None, str], dict[str, list[tuple[str, float]]]] = {}
         self._memo_lock = threading.Lock()
         self.rrf_k = rrf_k
+        self._exact: dict[str, tuple[list[str], Vectors]] = {}
+        self._exact_lock = threading.Lock()
 
     def _clean(self, query: str) -> str:
         text = normalize(query)
@@ -73,7 +83,7 @@ class SimilarCaseSearch:
             return {name: list(ranked) for name, ranked in cached.items()}
         lists: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "dense"):
-            lists["dense"] = self.store.query(self.embedder.embed_query(text), n, cause)
+            lists["dense"] = self._dense(self.embedder.embed_query(text), n, cause)
         if mode in ("hybrid", "bm25"):
             lists["bm25"] = self.bm25.search(self.tokenizer.tokenize(text), n, cause)
         with self._memo_lock:
@@ -81,6 +91,41 @@ class SimilarCaseSearch:
             while len(self._memo) > MEMO_SIZE:
                 self._memo.pop(next(iter(self._memo)))
         return {name: list(ranked) for name, ranked in lists.items()}
+
+    def _dense(self, vector: Vectors, n: int, cause: str | None) -> list[tuple[str, float]]:
+        """The dense list: Chroma's HNSW, or exact scoring for a cause too rare for it (see EXACT_SHARE)."""
+        if cause is None or len(self.bm25) == 0:  # no BM25 index to know the causes by: Chroma alone
+            return self.store.query(vector, n, cause)
+        held = self._exact_vectors(cause)
+        if held is None:
+            return self.store.query(vector, n, cause)
+        ids, matrix = held
+        if not ids:
+            return []  # no judgment of this cause in the corpus
+        q = np.asarray(vector, dtype=np.float32).ravel()
+        q = q / (float(np.linalg.norm(q)) or 1.0)
+        scores = matrix @ q
+        top = min(n, len(ids))
+        part = np.argpartition(-scores, top - 1)[:top]
+        order = part[np.argsort(-scores[part], kind="stable")]
+        return [(ids[i], float(scores[i])) for i in order]
+
+    def _exact_vectors(self, cause: str) -> tuple[list[str], Vectors] | None:
+        """The cause's ids and unit vectors when it is rare enough to score exactly, else ``None``."""
+        with self._exact_lock:
+            held = self._exact.get(cause)
+            if held is not None:
+                return held
+            wanted = self.bm25.ids_of_cause(cause)
+            rows_held = sum(len(ids) for ids, _ in self._exact.values())
+            if len(wanted) >= len(self.bm25) * EXACT_SHARE or rows_held + len(wanted) > EXACT_MAX_ROWS:
+                return None
+            ids, matrix = self.store.vectors(wanted) if wanted else ([], np.zeros((0, 0), dtype=np.float32))
+            if ids:
+                norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+                matrix = (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+            self._exact[cause] = (ids, matrix)
+            return ids, matrix
 
     def search(self, query: str, k: int = 5, cause: str | None = None, mode: Mode = "hybrid") -> SearchResult:
         if not 1 <= k <= MAX_K:

@@ -121,6 +121,23 @@ class ChromaStore:
                 out[doc_id] = StoredDoc(doc_id, dict(meta or {}), doc)
         return out
 
+    def vectors(self, ids: Sequence[str]) -> tuple[list[str], Vectors]:
+        """The stored embeddings of the ids that exist, as (ids, matrix with one row per id)."""
+        found: list[str] = []
+        rows: list[Vectors] = []
+        for lo in range(0, len(ids), self._max_batch):
+            try:
+                got = self._col.get(ids=list(ids[lo : lo + self._max_batch]), include=["embeddings"])
+            except _FAILED as exc:
+                raise StoreError(f"Chroma get failed: {exc}") from exc
+            embeddings = got.get("embeddings")
+            if embeddings is None or not len(got["ids"]):
+                continue
+            found.extend(got["ids"])
+            rows.append(np.asarray(embeddings, dtype=np.float32).reshape(len(got["ids"]), -1))
+        matrix = np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        return found, matrix
+
     def iter_metadata(self, where: Mapping[str, Any] | None = None, page: int = 1000) -> Iterator[StoredDoc]:
         """Every stored judgment's id and metadata, a page at a time."""
         offset = 0
