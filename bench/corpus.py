@@ -5,8 +5,9 @@ the shipped corpus (``shared/data/cail2019-scm``: 1,500 fact sections, 227 disti
 with the real model and tokenised once with jieba; every further judgment is a replica of one of them with a
 perturbed text (digits changed, sentences shuffled), BM25 tokens derived from the original's (10% dropped,
 numbers replaced) and a vector derived from the original's (Gaussian noise, cosine ≈ 0.9). Half the replicas are
-labelled 民间借贷纠纷, the rest one of five other causes. The Chroma collection (HNSW, cosine) and the BM25 index
-are real and full-size; only the replicas' content is synthetic.
+labelled 民间借贷纠纷, about 1% 相邻关系纠纷, the rest one of five other causes (indexes cached before that
+label was added lack it; delete ``var/bench/corpus`` to rebuild). The Chroma collection (HNSW, cosine) and the
+BM25 index are real and full-size; only the replicas' content is synthetic.
 
 ``python -m bench.corpus --size 10000 [--model auto]`` builds (or finds) one and prints where it is. The build
 runs in a child process so that its memory and its embedded Chroma client are gone before a server opens the
