@@ -35,12 +35,11 @@ from typing import Final
 
 import numpy as np
 
-import retrieval.search
 from retrieval.bm25 import Bm25Doc, Bm25Index
 from retrieval.embedder import Embedder, make_embedder
 from retrieval.eval import DEFAULT_DATA, PARAPHRASES, load_triplets, unique_texts
 from retrieval.ingest import Ingestor
-from retrieval.search import SimilarCaseSearch
+from retrieval.search import EXACT_SHARE, SimilarCaseSearch
 from retrieval.sources import CAIL_CAUSE
 from retrieval.store import ChromaStore, Metadata, make_client
 from retrieval.text import content_hash, default_tokenizer, extract_summary
@@ -148,8 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         help="for comparison: serve every cause filter through Chroma (no exact scoring of rare causes)",
     )
     args = parser.parse_args(argv)
-    if args.chroma_filter:
-        retrieval.search.EXACT_SHARE = 0.0  # type: ignore[misc]  # every cause counts as common
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     write = sys.stdout.write
 
@@ -174,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         write("|---|---|---|---|---|---|---|---|\n")
         for size in sizes:
             store, index, build_s = build_index(size, texts, vectors, tokens, workdir)
-            searcher = SimilarCaseSearch(store, index, embedder)
+            searcher = SimilarCaseSearch(store, index, embedder, exact_share=0.0 if args.chroma_filter else EXACT_SHARE)
             for q in qs[:10]:
                 searcher.search(q, k=5)  # warm-up
             lat, rare_lat, complete = [], [], []
@@ -187,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                 lat.append(took)
                 if cause == RARE_CAUSE:
                     rare_lat.append(took)
-                    dense = searcher.ranked_lists(q, searcher.depth, RARE_CAUSE, mode="dense")["dense"]
+                    dense = searcher.ranked_lists(q, searcher.depth, RARE_CAUSE)["dense"]  # the search's, memoised
                     complete.append(len(dense) >= min(searcher.depth, n_rare))
             arr, rare = np.asarray(lat), np.asarray(rare_lat)
             write(

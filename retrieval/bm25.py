@@ -39,6 +39,12 @@ class Bm25Doc:
     cause: str | None = None
 
 
+def top_indices(scores: npt.NDArray[np.floating[Any]], n: int) -> npt.NDArray[np.intp]:
+    """The indices of the ``n`` highest scores (1 ≤ n ≤ len), highest first; ties keep index order."""
+    part = np.argpartition(-scores, n - 1)[:n]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
 class Bm25Index:
     """An immutable-by-convention BM25 index; ``upsert``/``delete`` return a new index."""
 
@@ -186,9 +192,7 @@ class Bm25Index:
         n = min(top_n, positive)
         if n == 0:
             return []
-        part = np.argpartition(-scores, n - 1)[:n]
-        order = part[np.argsort(-scores[part], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in order]
+        return [(self.ids[i], float(scores[i])) for i in top_indices(scores, n)]
 
     # --- persistence ----------------------------------------------------------------------------------
 

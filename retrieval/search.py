@@ -15,7 +15,7 @@ from typing import Final, Literal
 
 import numpy as np
 
-from retrieval.bm25 import Bm25Index
+from retrieval.bm25 import Bm25Index, top_indices
 from retrieval.embedder import Embedder, Vectors
 from retrieval.errors import QueryError
 from retrieval.fusion import RRF_K, Fused, reciprocal_rank_fusion
@@ -50,6 +50,7 @@ class SimilarCaseSearch:
         *,
         depth: int = DEFAULT_DEPTH,
         rrf_k: int = RRF_K,
+        exact_share: float = EXACT_SHARE,
     ) -> None:
         self.store = store
         self.bm25 = bm25
@@ -61,6 +62,7 @@ class SimilarCaseSearch:
         self._memo: dict[tuple[str, int, str | None, str], dict[str, list[tuple[str, float]]]] = {}
         self._memo_lock = threading.Lock()
         self.rrf_k = rrf_k
+        self.exact_share = exact_share  # 0: every cause filter goes to Chroma (the bench's comparison)
         self._exact: dict[str, tuple[list[str], Vectors]] = {}
         self._exact_lock = threading.Lock()
 
@@ -93,22 +95,17 @@ class SimilarCaseSearch:
         return {name: list(ranked) for name, ranked in lists.items()}
 
     def _dense(self, vector: Vectors, n: int, cause: str | None) -> list[tuple[str, float]]:
-        """The dense list: Chroma's HNSW, or exact scoring for a cause too rare for it (see EXACT_SHARE)."""
-        if cause is None or len(self.bm25) == 0:  # no BM25 index to know the causes by: Chroma alone
-            return self.store.query(vector, n, cause)
-        held = self._exact_vectors(cause)
+        """The dense list: Chroma's HNSW, or exact scoring for a cause too rare for it (see EXACT_SHARE).
+        Without a BM25 index there is nothing to know the causes by, so Chroma serves every filter."""
+        held = self._exact_vectors(cause) if cause is not None and len(self.bm25) else None
         if held is None:
             return self.store.query(vector, n, cause)
         ids, matrix = held
         if not ids:
             return []  # no judgment of this cause in the corpus
         q = np.asarray(vector, dtype=np.float32).ravel()
-        q = q / (float(np.linalg.norm(q)) or 1.0)
-        scores = matrix @ q
-        top = min(n, len(ids))
-        part = np.argpartition(-scores, top - 1)[:top]
-        order = part[np.argsort(-scores[part], kind="stable")]
-        return [(ids[i], float(scores[i])) for i in order]
+        scores = matrix @ (q / (float(np.linalg.norm(q)) or 1.0))
+        return [(ids[i], float(scores[i])) for i in top_indices(scores, min(n, len(ids)))]
 
     def _exact_vectors(self, cause: str) -> tuple[list[str], Vectors] | None:
         """The cause's ids and unit vectors when it is rare enough to score exactly, else ``None``."""
@@ -118,7 +115,7 @@ class SimilarCaseSearch:
                 return held
             wanted = self.bm25.ids_of_cause(cause)
             rows_held = sum(len(ids) for ids, _ in self._exact.values())
-            if len(wanted) >= len(self.bm25) * EXACT_SHARE or rows_held + len(wanted) > EXACT_MAX_ROWS:
+            if len(wanted) >= len(self.bm25) * self.exact_share or rows_held + len(wanted) > EXACT_MAX_ROWS:
                 return None
             ids, matrix = self.store.vectors(wanted) if wanted else ([], np.zeros((0, 0), dtype=np.float32))
             if ids:
