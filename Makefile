@@ -32,7 +32,7 @@ test: install chromium lint typecheck
 lint: install
 	$(VENV)/bin/ruff check .
 typecheck: install
-	$(VENV)/bin/mypy bot knowledge retrieval casework web server.py
+	$(VENV)/bin/mypy core app bot knowledge retrieval casework web server.py
 
 ## Cause recognition on the clean held-out set with the shipped embedder (other sets: python -m knowledge.eval_causes -h)
 eval-causes: install

@@ -20,9 +20,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from bot import logsetup
 from bot.runtime import build_runtime
-from bot.settings import Settings, get_settings
+from core import logsetup
+from core.settings import Settings, get_settings
 
 log = logging.getLogger("server")
 

@@ -12,10 +12,10 @@ import os
 import sys
 import uuid
 
-from bot.logsetup import configure
 from bot.messages import Channel, EventKind, IncomingEvent, IncomingText, Outgoing
 from bot.runtime import build_runtime
-from bot.settings import get_settings
+from core.logsetup import configure
+from core.settings import get_settings
 
 
 def _show(out: Outgoing) -> None:

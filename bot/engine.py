@@ -31,9 +31,9 @@ import prompts
 from bot import flow
 from bot.messages import Channel, Incoming, Outgoing
 from bot.paging import PAGES_KEY, pack, paginate
-from bot.pii import mask_text
-from bot.settings import Settings
 from bot.store import DialogRecord, DialogStore, DuplicateMessage, SessionKey
+from core.pii import mask_text
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from bot.store import DialogRecord, DialogTx, SessionKey
 
 if TYPE_CHECKING:
     from bot.engine import Services
-    from bot.settings import Settings
+    from core.settings import Settings
 
 
 class S(StrEnum):

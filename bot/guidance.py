@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 import prompts
 from bot.handoff import HandoffDraft, HandoffRef
-from bot.pii import PiiCipher, mask_id, mask_phone
+from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
 from knowledge.validate import normalize_mobile, validate_id_number
 
 if TYPE_CHECKING:
     from bot.engine import Services
     from bot.flow import StepContext
-    from bot.settings import Settings
+    from core.settings import Settings
 
 OTHER = "其他"
 KIND_NAMES = {"referral": "人民调解转介", "filing": "网上立案材料", "ticket": "12368 热线工单"}

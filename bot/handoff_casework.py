@@ -13,7 +13,6 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from bot.handoff import HandoffDraft, HandoffRef, HandoffRefusedError
-from bot.settings import Settings
 from casework.errors import CaseworkError, HandoffError
 from casework.notify import Notifier
 from casework.records import RecordRef
@@ -26,6 +25,7 @@ from casework.service import (
     person_action,
     records_for_user,
 )
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

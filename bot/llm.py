@@ -26,7 +26,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 import prompts
-from bot.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

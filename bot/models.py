@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bot.audit
 import bot.store
 import bot.wechat.outbox
 import casework.models

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.settings import Settings
 from bot.wechat.outbox import enqueue
 from casework.notify import FanoutNotifier, Notifier, RecordingNotifier
+from core.settings import Settings
 
 LOCAL_PREFIXES = ("web-", "cli-")
 

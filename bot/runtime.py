@@ -10,13 +10,13 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_sessionmaker
 from bot.engine import DialogEngine, Services
 from bot.handoff_casework import CaseworkHandoff
-from bot.migrate import upgrade_to_head
 from bot.notify import make_notifier
-from bot.settings import Settings
 from bot.store import SqlDialogStore
+from core.db import make_engine, make_sessionmaker
+from core.migrate import upgrade_to_head
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

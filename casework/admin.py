@@ -4,7 +4,7 @@
     python -m casework.admin list-staff
 
 The password is asked for twice at a prompt, or read from the first line of standard input with
-``--password-stdin`` (for scripts). The database is ``DATABASE_URL`` (bot.settings). Exit status: 0 done,
+``--password-stdin`` (for scripts). The database is ``DATABASE_URL`` (core.settings). Exit status: 0 done,
 2 refused (bad input, name taken), with the reason on standard error.
 """
 
@@ -17,12 +17,12 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from bot.db import make_engine, make_sessionmaker, unit_of_work
-from bot.settings import get_settings
 from casework.errors import StaffError
 from casework.machine import ROLES
 from casework.models import StaffUser
 from casework.staff import create_staff
+from core.db import make_engine, make_sessionmaker, unit_of_work
+from core.settings import get_settings
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -22,8 +22,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from bot.pii import PiiCipher
 from casework.models import CaseParty, CaseRecord
+from core.pii import PiiCipher
 
 FONT = "宋体"
 NOT_A_CHANNEL = (

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, utcnow
 
 _BigId = BigInteger().with_variant(Integer, "sqlite")
 

@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
-from bot.pii import PiiCipher, mask_id, mask_phone
 from casework.errors import ValidationError
 from casework.models import CaseParty
+from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import IdNumberError, PhoneNumberError
 from knowledge.validate import IdInfo, normalize_mobile, validate_id_number
 

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.audit import AuditEvent
 from casework import access
 from casework.machine import Kind, lifecycle
 from casework.models import CaseEvent, CaseRecord, Notification, StaffUser
 from casework.workflow import field_display
+from core.audit import AuditEvent
 
 PAGE_SIZE = 50
 STATUS_OPEN = "open"

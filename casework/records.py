@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.audit import audit
-from bot.pii import PiiCipher, mask_text
 from casework.machine import Kind, lifecycle
 from casework.models import CaseEvent, CaseParty, CaseRecord, DisputeKey
 from casework.parties import dispute_keys
 from casework.refs import next_ref
 from casework.timeutil import fmt_date
+from core.audit import audit
+from core.pii import PiiCipher, mask_text
 
 
 class RecordRef(BaseModel):

@@ -24,10 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.audit import audit
-from bot.db import utcnow
-from bot.pii import PiiCipher
-from bot.settings import Settings, get_settings
 from casework import access
 from casework.directory import Directory, default_directory
 from casework.errors import (
@@ -47,6 +43,10 @@ from casework.notify import FanoutNotifier, Notifier, RecordingNotifier
 from casework.parties import Applicant, EvidenceItem, Party, dispute_keys, to_row
 from casework.records import NewRecord, RecordRef, find_by_ref, insert_record, to_ref
 from casework.workflow import Actor, apply_transition, render, text_context
+from core.audit import audit
+from core.db import utcnow
+from core.pii import PiiCipher
+from core.settings import Settings, get_settings
 
 __all__ = [
     "Applicant",

@@ -15,12 +15,12 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.audit import audit
-from bot.db import utcnow
 from casework.directory import default_directory
 from casework.errors import AuthenticationFailed, StaffError
 from casework.machine import ROLES
 from casework.models import StaffUser
+from core.audit import audit
+from core.db import utcnow
 
 HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
 MAX_FAILURES = 5

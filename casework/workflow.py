@@ -24,9 +24,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.audit import audit
-from bot.db import utcnow
-from bot.pii import PiiCipher, mask_text
 from casework import access
 from casework.directory import default_directory
 from casework.errors import PermissionDenied, TransitionInputError, TransitionRefused
@@ -36,6 +33,9 @@ from casework.notify import Notifier
 from casework.parties import copy_row
 from casework.records import NewRecord, insert_record
 from casework.timeutil import fmt_date
+from core.audit import audit
+from core.db import utcnow
+from core.pii import PiiCipher, mask_text
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from knowledge.mediation import load_mediation_rules
 
 if TYPE_CHECKING:
     from bot.assessment import Assessment
-    from bot.settings import Settings
+    from core.settings import Settings
     from retrieval.types import Searcher
 
 log = logging.getLogger(__name__)

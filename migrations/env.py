@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import bot.models  # noqa: F401 - registers every table on Base.metadata
-from bot.db import Base
-from bot.settings import get_settings
+from core.db import Base
+from core.settings import get_settings
 
 config = context.config
 target_metadata = Base.metadata

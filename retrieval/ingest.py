@@ -443,7 +443,7 @@ def _count_hint(files: list[Path]) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bot.settings import get_settings  # the CLI reads settings; the library takes explicit arguments
+    from core.settings import get_settings  # the CLI reads settings; the library takes explicit arguments
 
     parser = argparse.ArgumentParser(prog="python -m retrieval.ingest", description=__doc__.split("\n")[0])
     parser.add_argument("path", type=Path, help="a .jsonl or .csv file, or a folder (.jsonl/.csv/.txt)")

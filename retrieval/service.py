@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from bot.settings import Settings
+from core.settings import Settings
 from retrieval.bm25 import Bm25Index
 from retrieval.embedder import Embedder, make_embedder
 from retrieval.errors import IndexMissingError

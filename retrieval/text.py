@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 import jieba
 
-from bot.pii import mask_text
+from core.pii import mask_text
 
 log = logging.getLogger(__name__)
 

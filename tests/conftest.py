@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from bot.db import make_engine, make_sessionmaker
-from bot.migrate import upgrade_to_head
-from bot.settings import REPO_ROOT, Settings
+from core.db import make_engine, make_sessionmaker
+from core.migrate import upgrade_to_head
+from core.settings import REPO_ROOT, Settings
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SHARED = REPO_ROOT.parent / "shared"
@@ -92,7 +92,7 @@ def pg_url() -> Iterator[str]:
 def pg_factory(pg_url: str) -> Iterator[sessionmaker[Session]]:
     """A sessionmaker on the session's PostgreSQL database; every table is emptied after the test."""
     import bot.models  # noqa: F401
-    from bot.db import Base
+    from core.db import Base
 
     engine = make_engine(pg_url)
     yield make_sessionmaker(engine)

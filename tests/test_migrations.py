@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.orm import Session, sessionmaker
 
 import bot.models  # noqa: F401
-from bot.db import Base
+from core.db import Base
 
 
 def _diff(factory: sessionmaker[Session]) -> list[object]:

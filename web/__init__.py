@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
-from bot.settings import Settings
+from core.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 SESSION_COOKIE = "workbench_session"

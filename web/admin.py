@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from bot.db import unit_of_work
 from casework import access
 from casework.errors import AuthenticationFailed, RecordNotFound, StaffError
 from casework.models import StaffUser
 from casework.staff import ROLE_LABELS, authenticate, committee_choices, create_staff, set_active, set_password
+from core.db import unit_of_work
 from web.deps import checked_form, current_staff, factory, flash, render, sign_in
 
 router = APIRouter()

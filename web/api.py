@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from bot.db import unit_of_work
 from casework import access, kpi
 from casework.machine import lifecycle
 from casework.queries import STATUS_OPEN, QueueFilter, queue
 from casework.records import is_overdue
+from core.db import unit_of_work
 from web.deps import current_staff, factory, now_utc
 
 router = APIRouter()

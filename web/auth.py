@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.db import unit_of_work
 from casework.errors import AuthenticationFailed
 from casework.staff import authenticate
+from core.db import unit_of_work
 from web.deps import checked_form, factory, render, sign_in, sign_out
 
 router = APIRouter()

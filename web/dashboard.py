@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from bot.db import unit_of_work
 from casework import access, kpi
 from casework.charts import bar_chart
 from casework.export import to_csv, to_xlsx
 from casework.queries import AuditFilter, actor_label, audit_log, staff_names
+from core.db import unit_of_work
 from web.deps import current_staff, factory, now_utc, render
 
 router = APIRouter()

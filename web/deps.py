@@ -26,12 +26,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
-from bot.db import utcnow
-from bot.settings import Settings
 from casework.models import StaffUser
 from casework.notify import Notifier
 from casework.staff import ROLE_LABELS
 from casework.timeutil import fmt_date, fmt_datetime
+from core.db import utcnow
+from core.settings import Settings
 from knowledge.court import Court
 from knowledge.errors import KnowledgeError
 from web.errors import CsrfFailed, LoginRequired

@@ -15,10 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from bot.audit import audit
-from bot.db import unit_of_work
 from bot.notify import LOCAL_PREFIXES
-from bot.pii import PiiCipher
 from bot.wechat.outbox import deliveries
 from casework import access
 from casework.complaint import build_draft, document_lines, missing_items, render_docx
@@ -41,6 +38,9 @@ from casework.queries import (
 from casework.records import is_overdue
 from casework.service import get_record, reveal_pii, transition
 from casework.workflow import Actor, available
+from core.audit import audit
+from core.db import unit_of_work
+from core.pii import PiiCipher
 from web.auth import HOME_BY_ROLE
 from web.deps import app_settings, checked_form, court_name, current_staff, factory, flash, notifier, now_utc, render
 

@@ -39,14 +39,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import prompts
 from bot.messages import Incoming, Outgoing
-from bot.pii import mask_text
-from bot.settings import Settings
 from bot.wechat.crypto import MessageCrypto, check_timestamp, signature_matches, url_signature
 from bot.wechat.errors import GatewayError, MalformedXmlError, SignatureError
 from bot.wechat.inbound import InboundMessage, decode_body, parse_fields, to_incoming
 from bot.wechat.outbox import RetryPolicy, drain_outbox, enqueue_texts
 from bot.wechat.reply import SUCCESS, render_text_reply
 from bot.wechat.text import split_text, utf8_len
+from core.pii import mask_text
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -40,9 +40,9 @@ from typing import Any, Protocol
 
 import httpx
 
-from bot.settings import PLACEHOLDER, Settings
 from bot.wechat.errors import GatewayError, TransportError, WeChatApiError
 from bot.wechat.text import utf8_len
+from core.settings import PLACEHOLDER, Settings
 
 log = logging.getLogger(__name__)
 

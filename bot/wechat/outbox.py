@@ -25,7 +25,7 @@ then sent (:func:`drain_outbox`). A row's life::
 * **Dedupe.** ``dedupe_key`` is unique; enqueuing the same key twice (a retried message) inserts nothing.
 
 Content is never logged (it can hold ID and phone numbers); ``last_error`` holds our own error text and
-WeChat's ``errmsg``, masked with ``bot.pii.mask_text`` all the same.
+WeChat's ``errmsg``, masked with ``core.pii.mask_text`` all the same.
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, sessionmaker
 
-from bot.db import Base, UTCDateTime, unit_of_work, utcnow
-from bot.pii import mask_text
 from bot.wechat.errors import GatewayError, WeChatApiError
 from bot.wechat.gateway import RATE_LIMIT_ERRCODES, TextSender
 from bot.wechat.text import split_text
+from core.db import Base, UTCDateTime, unit_of_work, utcnow
+from core.pii import mask_text
 
 log = logging.getLogger(__name__)
 

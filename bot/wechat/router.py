@@ -2,7 +2,7 @@
 
 Reads from ``request.app.state``:
 
-* ``settings`` — a ``bot.settings.Settings``;
+* ``settings`` — a ``core.settings.Settings``;
 * ``engine`` — anything with ``handle(Incoming) -> Outgoing`` (``bot.engine.DialogEngine``);
 * ``wechat_gateway`` — a ``WeChatGateway`` or None. None, or a gateway still on the placeholder secret,
   means no pushes: an answer slower than the reply budget is then only available through the engine's
@@ -31,10 +31,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.pii import mask_text
 from bot.wechat.edge import EdgeReply, WeChatEdge, handle_post
 from bot.wechat.errors import BodyTooLargeError, ConfigError, InboundError, MalformedXmlError
 from bot.wechat.reply import SUCCESS
+from core.pii import mask_text
 
 log = logging.getLogger(__name__)
 

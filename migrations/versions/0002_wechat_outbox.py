@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-import bot.db
+import core.db
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -30,11 +30,11 @@ def upgrade() -> None:
     sa.Column('dedupe_key', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', bot.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('next_attempt_at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.String(length=300), nullable=True),
-    sa.Column('created_at', bot.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', bot.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', bot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', core.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wechat_outbox')),
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_wechat_outbox_dedupe_key'))
     )

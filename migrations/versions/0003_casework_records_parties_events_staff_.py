@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-import bot.db
+import core.db
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.create_table('notifications',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
-    sa.Column('at', bot.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('audience', sa.String(length=8), nullable=False),
     sa.Column('user_id', sa.String(length=128), nullable=True),
     sa.Column('role', sa.String(length=16), nullable=True),
@@ -55,9 +55,9 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', bot.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', bot.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', bot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', core.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
     sa.UniqueConstraint('username', name=op.f('uq_staff_users_username'))
     )
@@ -90,10 +90,10 @@ def upgrade() -> None:
     sa.Column('correction_count', sa.Integer(), nullable=False),
     sa.Column('satisfied', sa.Boolean(), nullable=True),
     sa.Column('outcome', sa.JSON(), nullable=False),
-    sa.Column('due_at', bot.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', bot.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', bot.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', bot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff_users.id'], name=op.f('fk_case_records_assignee_id_staff_users')),
     sa.ForeignKeyConstraint(['parent_id'], ['case_records.id'], name=op.f('fk_case_records_parent_id_case_records')),
@@ -120,9 +120,9 @@ def upgrade() -> None:
     sa.Column('from_state', sa.String(length=32), nullable=True),
     sa.Column('to_state', sa.String(length=32), nullable=False),
     sa.Column('actor', sa.String(length=128), nullable=False),
-    sa.Column('at', bot.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('due_at', bot.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('new_due_at', bot.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('at', core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('new_due_at', core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['record_id'], ['case_records.id'], name=op.f('fk_case_events_record_id_case_records'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_events'))

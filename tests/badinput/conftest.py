@@ -23,8 +23,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.wxclient import Account, WeChatClient  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from bot.store import ProcessedMessage  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 ACCOUNT = Account(token="badinput-token", aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
                   appid="wxbadinput0000000")

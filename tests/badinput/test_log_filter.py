@@ -11,7 +11,7 @@ import logging
 import pytest
 from uvicorn.logging import AccessFormatter
 
-from bot.pii import MaskingFilter
+from core.pii import MaskingFilter
 
 FORMAT = '%(client_addr)s - "%(request_line)s" %(status_code)s'
 

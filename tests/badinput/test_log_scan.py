@@ -64,7 +64,7 @@ def _leaks(text: str) -> list[str]:
 
 @pytest.fixture
 def product_log(product: TestClient) -> Iterator[io.StringIO]:
-    """The product's own log handler (the one ``bot.logsetup`` installs on the root logger), written into a
+    """The product's own log handler (the one ``core.logsetup`` installs on the root logger), written into a
     buffer, with every logger let through at DEBUG."""
     root = logging.getLogger()
     handler = next(h for h in root.handlers if getattr(h, "_suqian", False))

@@ -19,8 +19,8 @@ from bench.traffic import Pacer  # noqa: E402
 from bench.user import Persona, SimUser, classify_reply, make_id_number, make_phone  # noqa: E402
 from bench.wxclient import Account, ReplyError, WeChatClient  # noqa: E402
 from bot.messages import IncomingText  # noqa: E402
-from bot.settings import Settings  # noqa: E402
 from bot.wechat.edge import WeChatEdge  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from knowledge.validate import is_valid_id_number, is_valid_mobile  # noqa: E402
 
 ACCOUNT = Account(token="t-bench", aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", appid="wxbenchtest000000")

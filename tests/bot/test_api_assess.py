@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.api_assess import router
-from bot.settings import Settings
+from core.settings import Settings
 from knowledge import Knowledge, build_knowledge
 from retrieval.types import Hit, SearchResult
 

@@ -25,7 +25,7 @@ if str(REPO) not in sys.path:  # bench/ is a folder of the repository, not an in
     sys.path.insert(0, str(REPO))
 
 from bench.wxclient import Account, WeChatClient  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from server import create_app  # noqa: E402
 
 STORIES: dict[str, str] = json.loads((REPO / "tests" / "fixtures" / "cause_stories.json").read_text("utf-8"))[

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import func, select, text
 
 import knowledge
-from bot.db import make_engine, make_sessionmaker
 from bot.engine import DialogEngine, Services
 from bot.handoff_casework import CaseworkHandoff
 from bot.messages import Channel, IncomingText, Outgoing
-from bot.migrate import upgrade_to_head
 from bot.notify import make_notifier
-from bot.settings import Settings
 from bot.store import SessionKey, SqlDialogStore
 from casework.models import CaseRecord
+from core.db import make_engine, make_sessionmaker
+from core.migrate import upgrade_to_head
+from core.settings import Settings
 
 TODAY = date(2026, 11, 24)
 ROUTES = "请回复数字 1、2 或 3"

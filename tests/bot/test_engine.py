@@ -19,8 +19,8 @@ from bot.messages import (
     MenuKey,
     Outgoing,
 )
-from bot.settings import Settings
 from bot.store import DialogRecord, MemoryDialogStore, SessionKey, SqlDialogStore
+from core.settings import Settings
 
 STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直不还"
 
@@ -174,8 +174,8 @@ def test_wechat_long_replies_are_paged_with_continue(settings: Settings) -> None
 def test_failing_step_is_polite_and_rolled_back(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.db import make_engine, make_sessionmaker
-    from bot.migrate import upgrade_to_head
+    from core.db import make_engine, make_sessionmaker
+    from core.migrate import upgrade_to_head
 
     db = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     upgrade_to_head(db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.pii import MaskingFilter, PiiCipher, mask_id, mask_phone, mask_text
+from core.pii import MaskingFilter, PiiCipher, mask_id, mask_phone, mask_text
 
 ID = "11010519491231002X"
 PHONE = "13812345678"

@@ -7,7 +7,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import REPO_ROOT, Settings
+from core.settings import REPO_ROOT, Settings
 
 
 def test_development_accepts_shipped_defaults() -> None:

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from bot import webchat
 from bot.engine import DialogEngine, Services
-from bot.settings import Settings
 from bot.store import MemoryDialogStore
+from core.settings import Settings
 
 STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直不还"
 

@@ -9,10 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 import casework.models  # noqa: F401 - registers the tables
-from bot.db import Base, make_engine, make_sessionmaker
-from bot.settings import Settings
 from casework.notify import RecordingNotifier
 from casework.staff import create_staff
+from core.db import Base, make_engine, make_sessionmaker
+from core.settings import Settings
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 2026-11-20 10:00 in 焦作
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db import Base, make_engine, make_sessionmaker
 from casework.models import StaffUser
+from core.db import Base, make_engine, make_sessionmaker
 
 ROOT = Path(__file__).resolve().parents[2]
 

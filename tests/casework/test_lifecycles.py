@@ -247,7 +247,7 @@ def test_stale_page_is_refused(make, session, staff, notifier, settings, now) ->
 
 
 def test_every_transition_is_audited(make, session, staff, notifier, settings, now) -> None:  # type: ignore[no-untyped-def]
-    from bot.audit import AuditEvent
+    from core.audit import AuditEvent
 
     record = make("referral")
     transition(session, staff["mediator"], record.id, "accept", notifier, form={}, settings=settings, now=now)
@@ -258,10 +258,10 @@ def test_every_transition_is_audited(make, session, staff, notifier, settings, n
 
 def test_two_staff_acting_at_once_cannot_both_move_a_record(settings, build, now) -> None:  # type: ignore[no-untyped-def]
     """Optimistic lock (case_records.version): the second of two concurrent actions gets a 409, not a double move."""
-    from bot.db import Base, make_engine, make_sessionmaker
     from casework.notify import RecordingNotifier
     from casework.service import create_handoff
     from casework.staff import create_staff
+    from core.db import Base, make_engine, make_sessionmaker
 
     engine = make_engine(settings.database_url)  # a file database: two real connections
     Base.metadata.create_all(engine)

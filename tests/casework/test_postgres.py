@@ -17,12 +17,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import casework.models  # noqa: F401 - registers the tables
-from bot.audit import AuditEvent
-from bot.db import Base, make_sessionmaker
 from casework.models import CaseRecord, Notification
 from casework.notify import RecordingNotifier
 from casework.service import RecordRef, create_handoff, transition
 from casework.staff import create_staff
+from core.audit import AuditEvent
+from core.db import Base, make_sessionmaker
 
 pytestmark = pytest.mark.postgres
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from bot.audit import AuditEvent
 from casework.errors import (
     ConsentRequired,
     HandoffError,
@@ -31,6 +30,7 @@ from casework.service import (
     reveal_pii,
     transition,
 )
+from core.audit import AuditEvent
 
 ID_A = "11010519491231002X"
 PHONE_A = "13800138000"

@@ -25,10 +25,10 @@ if str(REPO) not in sys.path:
 
 from bench.user import Persona, SimUser  # noqa: E402
 from bench.wxclient import Account, WeChatClient  # noqa: E402
-from bot.db import make_engine, make_sessionmaker  # noqa: E402
-from bot.migrate import upgrade_to_head  # noqa: E402
 from bot.store import DialogRow, ProcessedMessage  # noqa: E402
 from casework.models import CaseRecord  # noqa: E402
+from core.db import make_engine, make_sessionmaker  # noqa: E402
+from core.migrate import upgrade_to_head  # noqa: E402
 
 ACCOUNT = Account(token="fault-token", aes_key="jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", appid="wxfault0000000000")
 STORY = "朋友借我三万块钱一直不还，有借条"

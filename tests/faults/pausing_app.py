@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 import bot.runtime
 import server
-from bot.settings import Settings
+from core.settings import Settings
 
 
 class PausingNotifier:

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from bench.drive import send, talk_until
 from bench.server import ProductServer
 from bench.wxclient import WeChatClient, next_msg_id
-from bot.settings import Settings
+from core.settings import Settings
 from server import create_app
 
 CONFIRM = "请核对起诉状"

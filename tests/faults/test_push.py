@@ -34,10 +34,10 @@ from sqlalchemy import select
 from bench.drive import send
 from bench.server import ProductServer
 from bench.wxclient import WeChatClient, next_msg_id
-from bot.settings import Settings
 from bot.wechat.edge import HOLDING_WITH_PUSH
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.outbox import OutboxMessage, RetryPolicy, drain_outbox, enqueue_texts
+from core.settings import Settings
 
 FAILURES_BEFORE_SUCCESS = 2
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
+from core.settings import Settings
 from knowledge import Knowledge, build_knowledge
 from knowledge._base import DATA_DIR
 from knowledge.errors import DataFileError, InputError

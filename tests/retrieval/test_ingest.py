@@ -132,7 +132,7 @@ def test_cli_reports_and_exit_codes(tmp_path: Path, monkeypatch, capsys) -> None
     monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "chroma"))
     monkeypatch.setenv("BM25_PATH", str(tmp_path / "bm25"))
     monkeypatch.setenv("EMBEDDING_MODEL", "fake")
-    from bot.settings import get_settings
+    from core.settings import get_settings
 
     get_settings.cache_clear()
     try:

@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 from retrieval.api import router
 from retrieval.bm25 import Bm25Index
 from retrieval.embedder import Embedder, make_embedder

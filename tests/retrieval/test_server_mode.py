@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.settings import Settings
+from core.settings import Settings
 from retrieval.errors import StoreError
 from retrieval.service import build_searcher, ensure_corpus
 from retrieval.store import ChromaStore, make_client

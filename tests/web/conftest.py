@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 import bot.wechat.outbox  # noqa: F401 - registers the outbox table (the record page reads deliveries)
 import casework.models  # noqa: F401 - registers the tables
 import web
-from bot.db import Base, make_engine, make_sessionmaker
-from bot.settings import Settings
 from casework.notify import RecordingNotifier
 from casework.service import Applicant, HandoffRequest, Party, create_handoff
 from casework.staff import create_staff
+from core.db import Base, make_engine, make_sessionmaker
+from core.settings import Settings
 
 PII_KEY = "x8bFqCmW0mC0sP5lqTzN2a3XW6yF4b2cRkL9dS1vE7g="
 ID_A = "11010519491231002X"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.audit import AuditEvent
-from bot.settings import Settings
+from core.audit import AuditEvent
+from core.settings import Settings
 
 
 def _soup(r):  # type: ignore[no-untyped-def]

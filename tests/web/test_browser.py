@@ -63,12 +63,12 @@ def _free_port() -> int:
 
 
 def _seed(database_url: str) -> dict[str, int]:
-    from bot.db import make_engine, make_sessionmaker
-    from bot.migrate import upgrade_to_head
-    from bot.settings import Settings
     from casework.notify import RecordingNotifier
     from casework.service import Applicant, HandoffRequest, Party, create_handoff
     from casework.staff import create_staff
+    from core.db import make_engine, make_sessionmaker
+    from core.migrate import upgrade_to_head
+    from core.settings import Settings
 
     engine = make_engine(database_url)
     upgrade_to_head(engine)  # the project's Alembic migrations, as a deployment would
@@ -240,8 +240,8 @@ def figure(page, key: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
 
 def _make_overdue(database_url: str, record_id: int) -> None:
     """Let time pass for one record: its due time moves an hour into the past (the server reads it fresh)."""
-    from bot.db import make_engine, make_sessionmaker, utcnow
     from casework.models import CaseRecord
+    from core.db import make_engine, make_sessionmaker, utcnow
 
     engine = make_engine(database_url)
     with make_sessionmaker(engine)() as s:
@@ -256,7 +256,7 @@ def _outbox_texts(database_url: str) -> list[str]:
     """What the server queued for the person on WeChat (its notifier: the outbox + the recorder)."""
     from sqlalchemy import text
 
-    from bot.db import make_engine
+    from core.db import make_engine
 
     engine = make_engine(database_url)
     with engine.connect() as conn:
@@ -440,7 +440,7 @@ def test_chat_page_carries_a_litigant_from_story_to_a_mediation_referral(server:
 
     from sqlalchemy import text
 
-    from bot.db import make_engine
+    from core.db import make_engine
 
     engine = make_engine(server.database_url)
     with engine.connect() as conn:

@@ -12,10 +12,10 @@ from docx import Document
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from bot.audit import AuditEvent
-from bot.db import utcnow
 from casework.links import download_path
 from casework.models import CaseRecord
+from core.audit import AuditEvent
+from core.db import utcnow
 
 ID_A = "11010519491231002X"
 PHONE_A = "13800138000"

@@ -26,12 +26,12 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import Base, make_engine, make_sessionmaker
 from bot.messages import Incoming, Outgoing
-from bot.settings import Settings
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.outbox import OutboxMessage
 from bot.wechat.router import router
+from core.db import Base, make_engine, make_sessionmaker
+from core.settings import Settings
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "wechat"
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "wechat"

@@ -17,12 +17,12 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI
 
-from bot.db import Base, make_engine, make_sessionmaker
 from bot.messages import Incoming, IncomingText, Outgoing
-from bot.settings import Settings
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.outbox import OutboxMessage, run_outbox_loop
 from bot.wechat.router import router
+from core.db import Base, make_engine, make_sessionmaker
+from core.settings import Settings
 
 
 class EchoEngine:

@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import utcnow
 from bot.messages import Outgoing
 from bot.wechat.edge import HOLDING_NO_PUSH, HOLDING_WITH_PUSH
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.inbound import parse_fields
 from bot.wechat.outbox import OutboxMessage, OutboxStatus, drain_outbox
+from core.db import utcnow
 
 BUDGET = 0.1
 

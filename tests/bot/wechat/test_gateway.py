@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.settings import Settings
 from bot.wechat.errors import GatewayError, TransportError, WeChatApiError
 from bot.wechat.gateway import REFRESH_MARGIN_S, WeChatGateway
+from core.settings import Settings
 
 
 class Clock:

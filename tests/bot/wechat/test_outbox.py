@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_engine, make_sessionmaker, unit_of_work
 from bot.wechat.errors import TransportError
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.outbox import (
@@ -26,6 +25,7 @@ from bot.wechat.outbox import (
     enqueue_texts,
     run_outbox_loop,
 )
+from core.db import make_engine, make_sessionmaker, unit_of_work
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 LIMIT = 2048

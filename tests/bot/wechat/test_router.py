@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.messages import EventKind, IncomingEvent, IncomingText, IncomingUnsupported, IncomingVoice, MenuKey, Outgoing
-from bot.settings import Settings
 from bot.wechat.inbound import parse_fields
+from core.settings import Settings
 
 GENERIC = "系统开小差了"
 

@@ -3,7 +3,7 @@ clear ID or phone number. Rows are only ever inserted.
 
 ``actor`` is ``wechat:<openid>`` / ``web:<session>`` for litigants, ``staff:<id>`` for staff and
 ``system`` for the server itself. ``detail`` must never hold an ID or phone number in clear: pass masked
-values (``bot.pii.mask_text``).
+values (``core.pii.mask_text``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.db import Base, UTCDateTime, utcnow
+from core.db import Base, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):

@@ -7,7 +7,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from bot.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.pii import MaskingFilter
+from core.pii import MaskingFilter
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
