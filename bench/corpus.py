@@ -26,7 +26,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bot.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 CACHE = REPO_ROOT / "var" / "bench" / "corpus"
 

@@ -53,7 +53,7 @@ def _pct(values: list[float], q: float) -> float:
 def causes_for(stories: tuple[str, ...], embedder: Any) -> list[str | None]:
     """The cause the product's classifier recognises for each story (the filter the bot searches with)."""
     import knowledge
-    from bot.settings import Settings
+    from core.settings import Settings
 
     kb = knowledge.build_knowledge(Settings(), embedder=embedder)
     out: list[str | None] = []
@@ -152,7 +152,7 @@ def run_in_child(size: int, model: str, repeats: int = 30, chroma_host: str | No
     """``measure`` in a fresh interpreter (no shared Chroma client or warm caches with the caller)."""
     import subprocess
 
-    from bot.settings import REPO_ROOT
+    from core.settings import REPO_ROOT
 
     cmd = [sys.executable, "-m", "bench.floor", "--size", str(size), "--model", model, "--repeats", str(repeats)]
     if chroma_host:

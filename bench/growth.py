@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 TARGET = 1_000_000
 

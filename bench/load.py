@@ -41,7 +41,7 @@ from bench.growth import TARGET, Ingestion, fit_line, ingestion_in_child, plot, 
 from bench.server import ChromaServer, ProductServer, tree_rss_mib
 from bench.traffic import LoadConfig, LoadResult, run_load
 from bench.wxclient import Account, WeChatClient
-from bot.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 OUT = REPO_ROOT / "var" / "bench"
 ACCOUNT = Account(
@@ -198,8 +198,8 @@ def drop_pg_database(admin_url: str, name: str) -> None:
 
 
 def migrate(url: str) -> None:
-    from bot.db import make_engine
-    from bot.migrate import upgrade_to_head
+    from core.db import make_engine
+    from core.migrate import upgrade_to_head
 
     engine = make_engine(url)
     upgrade_to_head(engine)

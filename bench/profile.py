@@ -74,10 +74,10 @@ def _build(args: argparse.Namespace) -> tuple[Any, Any]:
         retrieval.embedder.UseEmbedder = OneThreadUseEmbedder  # type: ignore[misc]
     from bench.corpus import ensure_index
     from bench.load import ACCOUNT
-    from bot.logsetup import configure
     from bot.runtime import build_runtime
-    from bot.settings import Settings
     from bot.wechat.edge import WeChatEdge
+    from core.logsetup import configure
+    from core.settings import Settings
 
     configure("WARNING")
     index = ensure_index(args.size, args.model)

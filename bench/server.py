@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 
 class ServerError(Exception):
