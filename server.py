@@ -1,10 +1,11 @@
 """FastAPI app factory. ``uvicorn server:create_app --factory`` (what ``make run`` does).
 
-The lifespan builds the heavy things once and puts them on ``app.state`` (typed in ``AppState``):
-settings, the database engine and sessionmaker (migrated to head), the dialog store and engine, the
-knowledge tables and cause classifier, the embedder and the similar-case searcher (the default corpus is
-ingested in a background thread on first start, so the bot answers at once and similar cases appear when
-the index is ready), the WeChat gateway and its outbox sender.
+The composition root: it includes the application's routes (``app.routes``) and the workbench (``web``), and its
+lifespan builds the running system once (:func:`app.runtime.build_runtime`: settings, the database migrated to
+head, the knowledge and cause classifier, the embedder, the dialog engine, the one notifier, the WeChat gateway)
+and puts it on ``app.state.runtime``, where :mod:`app.deps` gives routes its parts. The default corpus is
+ingested in a background thread on first start, so the bot answers at once and similar cases appear when the
+index is ready; the WeChat outbox sender runs beside the server.
 """
 
 from __future__ import annotations
@@ -13,52 +14,49 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from bot.runtime import build_runtime
+from app.deps import RuntimeDep
+from app.runtime import build_runtime
 from core import logsetup
 from core.settings import Settings, get_settings
 
 log = logging.getLogger("server")
 
 
+def make_lifespan(settings: Settings) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with running(app, settings):
+            yield
+
+    return lifespan
+
+
 @contextlib.asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    rt = build_runtime(settings)
-    app.state.runtime = rt
-    app.state.db_engine = rt.db_engine
-    app.state.sessionmaker = rt.sessionmaker
-    app.state.knowledge = rt.knowledge
-    app.state.embedder = rt.embedder
-    app.state.engine = rt.engine
-    app.state.searcher = None
-    from bot.wechat.gateway import WeChatGateway
+async def running(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
     from bot.wechat.outbox import run_outbox_loop
 
-    gateway = WeChatGateway(settings)
-    app.state.wechat_gateway = gateway
+    rt = build_runtime(settings)
+    app.state.runtime = rt
     stop = asyncio.Event()
-    sender = asyncio.create_task(run_outbox_loop(app.state.sessionmaker, gateway, stop))
-
-    def _load() -> None:
-        if rt.load_retrieval():
-            app.state.searcher = rt.searcher
-
-    loader = threading.Thread(target=_load, name="retrieval", daemon=True)
+    sender = None
+    if rt.sessions is not None and rt.gateway is not None:
+        sender = asyncio.create_task(run_outbox_loop(rt.sessions, rt.gateway, stop))
+    loader = threading.Thread(target=rt.load_retrieval, name="retrieval", daemon=True)
     loader.start()
     try:
         yield
     finally:
         stop.set()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(sender, timeout=5)
-        gateway.close()
+        if sender is not None:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(sender, timeout=5)
         rt.close()
 
 
@@ -69,26 +67,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="诉前辅导助手",
         version="0.1.0",
         description="Pre-filing guidance for a basic-level people's court: WeChat bot, assessment API, workbench.",
-        lifespan=lifespan,
+        lifespan=make_lifespan(settings),
     )
-    app.state.settings = settings
 
-    from bot import api_assess, webchat
-    from bot.wechat.router import router as wechat_router
-    from retrieval.api import router as similar_router
+    from app.routes import assess, chat, similar, wechat
 
-    app.include_router(wechat_router)
-    app.include_router(webchat.router)
-    app.include_router(api_assess.router)
-    app.include_router(similar_router)
+    app.include_router(wechat.router)
+    app.include_router(chat.router)
+    app.include_router(assess.router)
+    app.include_router(similar.router)
 
     import web
 
     web.setup(app, settings)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz(request: Request) -> dict[str, Any]:
-        return {"ok": True, "similar_cases": request.app.state.searcher is not None}
+    def healthz(runtime: RuntimeDep) -> dict[str, Any]:
+        return {"ok": True, "similar_cases": runtime.searcher is not None}
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

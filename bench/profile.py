@@ -72,9 +72,9 @@ def _build(args: argparse.Namespace) -> tuple[Any, Any]:
         from bench.tuned import OneThreadUseEmbedder
 
         retrieval.embedder.UseEmbedder = OneThreadUseEmbedder  # type: ignore[misc]
+    from app.runtime import build_runtime
     from bench.corpus import ensure_index
     from bench.load import ACCOUNT
-    from bot.runtime import build_runtime
     from bot.wechat.edge import WeChatEdge
     from core.logsetup import configure
     from core.settings import Settings

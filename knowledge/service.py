@@ -3,7 +3,7 @@
 ``build_knowledge(settings, embedder=None)`` loads and cross-checks every data file (a broken table stops
 start-up with :class:`~knowledge.errors.DataFileError`), builds the cause classifier (with the injected
 embedder, or keywords + lexical examples without one) and loads the configured court. The resulting
-:class:`Knowledge` offers the small interface the chat (``bot.guidance``) and the API (``bot.api_assess``)
+:class:`Knowledge` offers the small interface the chat (``bot.guidance``) and the API (``app.routes.assess``)
 call.
 """
 

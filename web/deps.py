@@ -1,8 +1,7 @@
 """What every workbench route needs: the app's state, the signed-in staff member, CSRF, and page rendering.
 
-The server's lifespan puts ``sessionmaker`` and ``settings`` on ``app.state`` (tests build a tiny app and set
-them); ``app.state.notifier`` is the casework notifier (WeChat outbox + recorder), built from the settings on
-first use when the server sets none.
+The database sessions, the settings and the casework notifier come from the running system through
+:mod:`app.deps` (the one typed dependency module; tests build a ``Runtime`` with just these parts).
 
 Sessions are signed cookies (Starlette ``SessionMiddleware``) holding the staff id, a password epoch (a password
 change signs every old session out) and the per-session CSRF token that every POST must carry.
@@ -26,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
+from app import deps as app_deps
 from casework.models import StaffUser
 from casework.notify import Notifier
 from casework.staff import ROLE_LABELS
@@ -66,23 +66,16 @@ class StaffView:
 
 
 def factory(request: Request) -> sessionmaker[Session]:
-    return request.app.state.sessionmaker  # type: ignore[no-any-return]
+    return app_deps.sessions_of(app_deps.runtime_of(request))
 
 
 def app_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return app_deps.runtime_of(request).settings
 
 
 def notifier(request: Request) -> Notifier:
-    """``app.state.notifier`` if the server set one; otherwise the server's own notifier is built once from the
-    settings (``bot.notify.make_notifier``: WeChat outbox + recorder) and kept on ``app.state``."""
-    found: Notifier | None = getattr(request.app.state, "notifier", None)
-    if found is None:
-        from bot.notify import make_notifier  # the app layer's choice; imported late to keep web importable alone
-
-        found = make_notifier(app_settings(request))
-        request.app.state.notifier = found
-    return found
+    """The runtime's one notifier (WeChat outbox + recorder): the dialog's hand-offs and the workbench share it."""
+    return app_deps.notifier_of(app_deps.runtime_of(request))
 
 
 @lru_cache(maxsize=4)

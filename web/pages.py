@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import FormData
 
-from bot.notify import LOCAL_PREFIXES
+from app.notify import LOCAL_PREFIXES
 from bot.wechat.outbox import deliveries
 from casework import access
 from casework.complaint import build_draft, document_lines, missing_items, render_docx

@@ -2,7 +2,7 @@
 
 ``WeChatEdge.open(params, body)`` verifies and decodes one POST (signature → replay window → decrypt →
 hardened parse → typed ``Incoming``); ``WeChatEdge.answer(...)`` runs the engine under the reply budget and
-renders the passive reply, encrypted in the request's mode. ``bot.wechat.router`` is the thin FastAPI layer.
+renders the passive reply, encrypted in the request's mode. ``app.routes.wechat`` is the thin FastAPI layer.
 
 Modes (``encrypt_type`` query parameter):
 

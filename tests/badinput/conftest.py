@@ -60,7 +60,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         mp.setattr(casework.staff, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
         app = create_app(make_settings(tmp))
         with TestClient(app, follow_redirects=False) as client:
-            factory = app.state.sessionmaker
+            factory = app.state.runtime.sessions
             with factory() as s:
                 for username, role, group in (("clerk1", "clerk", None), ("op1", "operator", None),
                                               ("mgr1", "manager", None), ("admin1", "admin", None)):
@@ -95,7 +95,7 @@ class Staff:
 
 def half_written(product: TestClient) -> int:
     """Processed messages claimed but never given their reply: a step that was cut in half."""
-    factory = product.app.state.sessionmaker  # type: ignore[attr-defined]
+    factory = product.app.state.runtime.sessions  # type: ignore[attr-defined]
     with factory() as s:
         return int(s.scalar(select(func.count()).select_from(ProcessedMessage).where(ProcessedMessage.reply == "{}"))
                    or 0)

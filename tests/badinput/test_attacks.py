@@ -124,7 +124,7 @@ def test_html_and_sql_in_every_field_are_shown_escaped(product: TestClient, bx: 
     ref = _nasty_filing(product, bx)
     assert ref.startswith("LA-")
     _nasty_ticket(product, bx)
-    factory = product.app.state.sessionmaker  # type: ignore[attr-defined]
+    factory = product.app.state.runtime.sessions  # type: ignore[attr-defined]
     with factory() as s:
         ids = list(s.scalars(select(CaseRecord.id).where(CaseRecord.user_id.like("o-inject-%"))))
         assert s.scalar(select(func.count()).select_from(CaseRecord)) >= 2  # the table is still there
@@ -175,7 +175,7 @@ def test_path_tricks_in_downloads(product: TestClient, bx: SimpleNamespace, tric
 def test_a_download_link_cannot_be_bent_to_another_record(product: TestClient, bx: SimpleNamespace) -> None:
     from casework.links import download_path
 
-    secret = product.app.state.settings.session_secret  # type: ignore[attr-defined]
+    secret = product.app.state.runtime.settings.session_secret  # type: ignore[attr-defined]
     good = download_path(secret, 1)
     token = good.rsplit("/", 1)[-1]
     payload, *rest = token.split(".")

@@ -4,7 +4,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api_assess import router
+from app.routes.assess import router
+from app.runtime import Runtime
 from core.settings import Settings
 from knowledge import Knowledge, build_knowledge
 from retrieval.types import Hit, SearchResult
@@ -28,8 +29,9 @@ def knowledge() -> Knowledge:
 def client(knowledge: Knowledge) -> Iterator[TestClient]:
     app = FastAPI()
     app.include_router(router)
-    app.state.knowledge = knowledge
-    app.state.searcher = FakeSearcher()
+    runtime = Runtime(settings=Settings(), knowledge=knowledge)
+    runtime.publish_searcher(FakeSearcher())
+    app.state.runtime = runtime
     with TestClient(app) as c:
         yield c
 

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 import knowledge
+from app.notify import make_notifier
 from bot.engine import DialogEngine, Services
 from bot.handoff_casework import CaseworkHandoff
 from bot.messages import Channel, IncomingText, Outgoing
-from bot.notify import make_notifier
 from bot.store import SessionKey, SqlDialogStore
 from casework.models import CaseRecord
 from core.db import make_engine, make_sessionmaker

@@ -7,7 +7,8 @@ from bs4 import BeautifulSoup
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot import webchat
+from app.routes import chat as webchat
+from app.runtime import Runtime
 from bot.engine import DialogEngine, Services
 from bot.store import MemoryDialogStore
 from core.settings import Settings
@@ -19,7 +20,7 @@ STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直�
 def client(settings: Settings) -> TestClient:
     app = FastAPI()
     app.include_router(webchat.router)
-    app.state.engine = DialogEngine(MemoryDialogStore(), settings, Services())
+    app.state.runtime = Runtime(settings=settings, engine=DialogEngine(MemoryDialogStore(), settings, Services()))
     return TestClient(app)
 
 

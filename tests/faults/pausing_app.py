@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
-import bot.runtime
+import app.runtime
 import server
 from core.settings import Settings
 
@@ -39,10 +39,10 @@ class PausingNotifier:
 
 def create_app() -> FastAPI:
     marker = Path(os.environ["PAUSE_MARKER"])
-    original = bot.runtime.make_notifier
+    original = app.runtime.make_notifier
 
     def make_notifier(settings: Settings) -> Any:
         return PausingNotifier(original(settings), marker)
 
-    bot.runtime.make_notifier = make_notifier  # type: ignore[assignment]
+    app.runtime.make_notifier = make_notifier  # type: ignore[assignment]
     return server.create_app()

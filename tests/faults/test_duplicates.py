@@ -4,7 +4,7 @@ WeChat waits 5 s for the passive reply and retries the same message (same MsgId)
 0 s, 5 s and 10 s; with several workers behind a load balancer the retries may reach different processes, and
 a slow first delivery may still be running when the retry arrives. We reproduce:
 
-* in process, with the edge's clock injected (``app.state.wechat_clock``): deliveries at 0, 5, 10 and 15 s of
+* in process, with the edge's clock injected (``app.state.runtime.clock``): deliveries at 0, 5, 10 and 15 s of
   an ordinary message and of the one that creates the filing hand-off, each re-signed with its own timestamp;
 * two real server processes on one database (SQLite file, PostgreSQL), the hand-off message delivered four
   times at once, two to each.
@@ -38,8 +38,8 @@ def app_client(tmp_path: Path, fx: SimpleNamespace) -> Iterator[tuple[TestClient
     settings = Settings(**{k.lower(): v for k, v in env.items()})
     app = create_app(settings)
     clock = {"now": time.time()}
-    app.state.wechat_clock = lambda: clock["now"]
     with TestClient(app) as client:
+        app.state.runtime.clock = lambda: clock["now"]
         yield client, clock
 
 
@@ -47,7 +47,7 @@ def test_retries_at_0_5_10_15_seconds_give_one_reply_and_one_record(
     app_client: tuple[TestClient, dict[str, float]], wxc: WeChatClient, fx: SimpleNamespace
 ) -> None:
     client, clock = app_client
-    factory = client.app.state.sessionmaker  # type: ignore[attr-defined]
+    factory = client.app.state.runtime.sessions  # type: ignore[attr-defined]
     user = fx.filing_user("o-retry-0001")
     t0 = int(clock["now"])
 

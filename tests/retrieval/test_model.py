@@ -9,8 +9,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from core.settings import REPO_ROOT
-from retrieval.api import router
+from app.routes.similar import router
+from app.runtime import Runtime
+from core.settings import REPO_ROOT, Settings
 from retrieval.bm25 import Bm25Index
 from retrieval.embedder import Embedder, make_embedder
 from retrieval.ingest import Ingestor
@@ -65,7 +66,9 @@ def test_lay_query_through_the_api_on_the_real_corpus(real_embedder: Embedder, t
 
     app = FastAPI()
     app.include_router(router)
-    app.state.searcher = SimilarCaseSearch(store, Bm25Index.load(ingestor.paths.index), real_embedder)
+    runtime = Runtime(settings=Settings())
+    runtime.publish_searcher(SimilarCaseSearch(store, Bm25Index.load(ingestor.paths.index), real_embedder))
+    app.state.runtime = runtime
     res = TestClient(app).get("/api/similar", params={"q": "朋友借了我五万块钱写了借条一直不还", "k": 5})
     assert res.status_code == 200
     body = res.json()

@@ -4,7 +4,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from retrieval.api import router
+from app.routes.similar import router
+from app.runtime import Runtime
+from core.settings import Settings
 from retrieval.bm25 import Bm25Index
 from retrieval.embedder import FakeEmbedder
 from retrieval.errors import QueryError, StoreError
@@ -77,7 +79,10 @@ def test_langchain_retriever(searcher: SimilarCaseSearch) -> None:
 def _client(searcher: object) -> TestClient:
     app = FastAPI()
     app.include_router(router)
-    app.state.searcher = searcher
+    runtime = Runtime(settings=Settings())
+    if searcher is not None:
+        runtime.publish_searcher(searcher)  # type: ignore[arg-type]
+    app.state.runtime = runtime
     return TestClient(app)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import bot.wechat.outbox  # noqa: F401 - registers the outbox table (the record page reads deliveries)
 import casework.models  # noqa: F401 - registers the tables
 import web
+from app.runtime import Runtime
 from casework.notify import RecordingNotifier
 from casework.service import Applicant, HandoffRequest, Party, create_handoff
 from casework.staff import create_staff
@@ -67,9 +68,7 @@ def notifier() -> RecordingNotifier:
 @pytest.fixture
 def app(settings: Settings, factory: sessionmaker[Session], notifier: RecordingNotifier) -> FastAPI:
     application = FastAPI()
-    application.state.settings = settings
-    application.state.sessionmaker = factory
-    application.state.notifier = notifier
+    application.state.runtime = Runtime(settings=settings, sessions=factory, notifier=notifier)
     web.setup(application, settings)
     return application
 

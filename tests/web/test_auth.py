@@ -119,10 +119,11 @@ def test_secure_cookie_flag_follows_the_setting(settings, factory, notifier, sta
     from fastapi import FastAPI
 
     import web
+    from app.runtime import Runtime
 
     secure = Settings(**{**settings.model_dump(), "session_cookie_secure": True})
     app = FastAPI()
-    app.state.settings, app.state.sessionmaker, app.state.notifier = secure, factory, notifier
+    app.state.runtime = Runtime(settings=secure, sessions=factory, notifier=notifier)
     web.setup(app, secure)
     client = TestClient(app, base_url="https://testserver", follow_redirects=False)
     r = client.get("/workbench/login")

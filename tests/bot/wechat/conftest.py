@@ -26,10 +26,11 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.routes.wechat import router
+from app.runtime import Runtime
 from bot.messages import Incoming, Outgoing
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.outbox import OutboxMessage
-from bot.wechat.router import router
 from core.db import Base, make_engine, make_sessionmaker
 from core.settings import Settings
 
@@ -268,20 +269,23 @@ def make_app() -> Iterator[Callable[..., FastAPI]]:
     def build(settings: Settings, engine: Any, **state: Any) -> FastAPI:
         app = FastAPI()
         app.include_router(router)
-        app.state.settings = settings
-        app.state.engine = engine
-        app.state.wechat_gateway = state.pop("gateway", None)
-        app.state.sessionmaker = state.pop("session_factory", None)
-        for name, value in state.items():
-            setattr(app.state, name, value)
+        clock = state.pop("wechat_clock", None)
+        runtime = Runtime(
+            settings=settings,
+            engine=engine,
+            gateway=state.pop("gateway", None),
+            sessions=state.pop("session_factory", None),
+        )
+        if clock is not None:
+            runtime.clock = clock
+        assert not state, f"unknown app state: {sorted(state)}"
+        app.state.runtime = runtime
         apps.append(app)
         return app
 
     yield build
     for app in apps:
-        cached = getattr(app.state, "wechat_edge_cache", None)
-        if cached is not None:
-            cached[1].close()
+        app.state.runtime.close()
 
 
 def signed_params(timestamp: int | None = None, nonce: str = "1514711492", token: str = TOKEN) -> dict[str, str]:

@@ -17,10 +17,11 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI
 
+from app.routes.wechat import router
+from app.runtime import Runtime
 from bot.messages import Incoming, IncomingText, Outgoing
 from bot.wechat.gateway import WeChatGateway
 from bot.wechat.outbox import OutboxMessage, run_outbox_loop
-from bot.wechat.router import router
 from core.db import Base, make_engine, make_sessionmaker
 from core.settings import Settings
 
@@ -72,10 +73,7 @@ def create_app() -> FastAPI:
 
     app = FastAPI(lifespan=lifespan)
     app.include_router(router)
-    app.state.settings = settings
-    app.state.engine = EchoEngine()
-    app.state.wechat_gateway = gateway
-    app.state.sessionmaker = factory
+    app.state.runtime = Runtime(settings=settings, engine=EchoEngine(), gateway=gateway, sessions=factory)
 
     @app.get("/_fake/sent")
     def sent() -> list[str]:

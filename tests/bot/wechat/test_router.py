@@ -471,11 +471,12 @@ def test_engine_exception_gets_polite_reply_and_masked_log(
 
 
 def test_missing_engine_is_503_not_500(helpers: Any, settings: Settings, wx: Any) -> None:
-    from bot.wechat.router import router
+    from app.routes.wechat import router
+    from app.runtime import Runtime
 
     app = FastAPI()
     app.include_router(router)
-    app.state.settings = settings
+    app.state.runtime = Runtime(settings=settings)
     resp = _client(app).post("/wechat", params=helpers.signed_params(), content=wx.text_xml("x"))
     assert resp.status_code == 503
 
@@ -485,7 +486,7 @@ def test_edge_is_rebuilt_when_state_changes(make_app: Any, settings: Settings, h
     app = make_app(settings, first)
     client = _client(app)
     client.post("/wechat", params=helpers.signed_params(), content=wx.text_xml("a", msg_id="1"))
-    app.state.engine = second
+    app.state.runtime.engine = second
     client.post("/wechat", params=helpers.signed_params(), content=wx.text_xml("b", msg_id="2"))
     assert [len(first.calls), len(second.calls)] == [1, 1]
 

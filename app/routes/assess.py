@@ -1,24 +1,23 @@
 """``POST /api/assess``: one JSON call from a lay description to the full assessment.
 
-The router reads its dependencies from the application state, built once at start-up by the server:
-``app.state.knowledge`` (a :class:`knowledge.Knowledge`) and ``app.state.searcher`` (a
-``retrieval.types.Searcher`` or None). Invalid input answers 422 with a clear message (empty text, text over
-:data:`MAX_TEXT_CHARS`, a date that is not YYYY-MM-DD, an unusable amount); internals never reach the client.
+The knowledge and the searcher come from :mod:`app.deps` (built once at start-up; 503 while the knowledge is
+not loaded; no similar cases while the index is not ready). Invalid input answers 422 with a clear message
+(empty text, text over :data:`MAX_TEXT_CHARS`, a date that is not YYYY-MM-DD, an unusable amount); internals
+never reach the client.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.deps import KnowledgeDep, SearcherDep
 from bot.assessment import MAX_TEXT_CHARS, Assessment
 from knowledge.errors import InputError
-from knowledge.service import Knowledge
-from retrieval.types import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -50,20 +49,6 @@ class AssessRequest(BaseModel):
             raise ValueError("text must not be empty: 请用几句话描述发生了什么事")
         return value
 
-
-def get_knowledge(request: Request) -> Knowledge:
-    knowledge = getattr(request.app.state, "knowledge", None)
-    if knowledge is None:
-        raise HTTPException(status_code=503, detail="评估服务正在启动，请稍后再试。")
-    return knowledge  # type: ignore[no-any-return]
-
-
-def get_searcher(request: Request) -> Searcher | None:
-    return getattr(request.app.state, "searcher", None)
-
-
-KnowledgeDep = Annotated[Knowledge, Depends(get_knowledge)]
-SearcherDep = Annotated[Searcher | None, Depends(get_searcher)]
 
 
 @router.post(

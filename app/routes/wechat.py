@@ -1,17 +1,12 @@
 """FastAPI routes: ``GET /wechat`` (URL verification) and ``POST /wechat`` (messages and events).
 
-Reads from ``request.app.state``:
-
-* ``settings`` — a ``core.settings.Settings``;
-* ``engine`` — anything with ``handle(Incoming) -> Outgoing`` (``bot.engine.DialogEngine``);
-* ``wechat_gateway`` — a ``WeChatGateway`` or None. None, or a gateway still on the placeholder secret,
-  means no pushes: an answer slower than the reply budget is then only available through the engine's
-  pagination (the holding reply asks the person to send "1" in a moment);
-* ``sessionmaker`` — the SQLAlchemy session factory; the outbox rows for pushes are written with it
-  (required for pushes);
-* ``wechat_clock`` — optional, a ``() -> float`` epoch clock (tests pin it to replay old vectors).
-
-The edge object built from these is cached on ``app.state`` and rebuilt if any of them is replaced.
+Everything comes from the runtime (:mod:`app.deps`): ``settings``; ``engine`` (anything with
+``handle(Incoming) -> Outgoing`` and ``defer_reply``: ``bot.engine.DialogEngine``); ``gateway`` (a
+``WeChatGateway`` or None — None, or a gateway still on the placeholder secret, means no pushes: an answer slower
+than the reply budget is then only available through the engine's pagination, and the holding reply asks the
+person to send "1" in a moment); ``sessions`` (the outbox rows for pushes are written with it); ``clock`` (the
+epoch clock; tests pin it to replay old vectors). The edge object built from these is kept on the runtime's
+behalf here and rebuilt if any of them is replaced.
 
 Every refusal is a short plain-text answer with the status of the ``InboundError`` (403 signature/replay/
 app id, 413 too large, 400 malformed/forbidden XML or not UTF-8); nothing reaches the engine. An
@@ -22,15 +17,13 @@ once the message is known, with the polite generic text; never a 500 or a traceb
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import traceback
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.runtime import Runtime
 from bot.wechat.edge import EdgeReply, WeChatEdge, handle_post
 from bot.wechat.errors import BodyTooLargeError, ConfigError, InboundError, MalformedXmlError
 from bot.wechat.reply import SUCCESS
@@ -40,7 +33,6 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["wechat"])
 
-_build_lock = threading.Lock()
 UNAVAILABLE = "service unavailable"
 
 
@@ -49,37 +41,13 @@ class EdgeUnavailable(Exception):
 
 
 def get_edge(request: Request) -> WeChatEdge:
-    state = request.app.state
-    settings = getattr(state, "settings", None)
-    engine = getattr(state, "engine", None)
-    if settings is None or engine is None:
-        raise EdgeUnavailable("app.state.settings / app.state.engine not set")
-    parts: tuple[Any, ...] = (
-        settings,
-        engine,
-        getattr(state, "wechat_gateway", None),
-        getattr(state, "sessionmaker", None),
-        getattr(state, "wechat_clock", None),
-    )
-    with _build_lock:
-        cached = getattr(state, "wechat_edge_cache", None)
-        if cached is not None and all(a is b for a, b in zip(cached[0], parts, strict=True)):
-            edge: WeChatEdge = cached[1]
-            return edge
-        try:
-            edge = WeChatEdge(
-                settings,
-                engine,
-                pusher=parts[2],
-                session_factory=parts[3],
-                clock=parts[4] or time.time,
-            )
-        except ConfigError as exc:
-            raise EdgeUnavailable(str(exc)) from exc
-        if cached is not None:
-            cached[1].close()
-        state.wechat_edge_cache = (parts, edge)
-        return edge
+    runtime = getattr(request.app.state, "runtime", None)
+    if not isinstance(runtime, Runtime) or runtime.engine is None:
+        raise EdgeUnavailable("the runtime (or its engine) is not ready")
+    try:
+        return runtime.wechat_edge()
+    except ConfigError as exc:
+        raise EdgeUnavailable(str(exc)) from exc
 
 
 async def read_body(request: Request, limit: int) -> bytes:

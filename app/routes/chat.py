@@ -12,15 +12,15 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Cookie, Request, Response
+from fastapi import APIRouter, Cookie, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from bot.engine import DialogEngine
+from app.deps import EngineDep
 from bot.messages import Channel, EventKind, IncomingEvent, IncomingText
 
 router = APIRouter()
-_PAGE = Path(__file__).resolve().parent / "static" / "chat.html"
+_PAGE = Path(__file__).resolve().parent.parent / "static" / "chat.html"
 COOKIE = "chat_id"
 
 
@@ -48,14 +48,13 @@ def chat_page() -> HTMLResponse:
 @router.post("/api/chat", response_model=ChatOut, tags=["chat"])
 def chat(
     body: ChatIn,
-    request: Request,
     response: Response,
+    engine: EngineDep,
     chat_id: Annotated[str | None, Cookie()] = None,
 ) -> ChatOut:
     if not chat_id or len(chat_id) > 64 or not chat_id.replace("-", "").replace("_", "").isalnum():
         chat_id = secrets.token_urlsafe(16)
         response.set_cookie(COOKIE, chat_id, httponly=True, samesite="lax", max_age=30 * 24 * 3600)
-    engine: DialogEngine = request.app.state.engine
     user = f"web-{chat_id}"
     if body.event == "open":
         msg: IncomingText | IncomingEvent = IncomingEvent(user_id=user, channel=Channel.WEB, event=EventKind.SUBSCRIBE)

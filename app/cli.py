@@ -1,4 +1,4 @@
-"""Talk to the bot in a terminal: ``python -m bot.cli`` (the same engine, database and knowledge as the
+"""Talk to the bot in a terminal: ``python -m app.cli`` (the same engine, database and knowledge as the
 server; similar cases appear once the judgment index exists — ``make run`` or ``make ingest`` builds it).
 
 Options: ``--user NAME`` keeps a separate conversation per name; ``--no-retrieval`` skips loading the index.
@@ -12,8 +12,8 @@ import os
 import sys
 import uuid
 
+from app.runtime import build_runtime
 from bot.messages import Channel, EventKind, IncomingEvent, IncomingText, Outgoing
-from bot.runtime import build_runtime
 from core.logsetup import configure
 from core.settings import get_settings
 
@@ -27,7 +27,7 @@ def _show(out: Outgoing) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.cli", description="诉前辅导助手 — terminal chat")
+    parser = argparse.ArgumentParser(prog="python -m app.cli", description="诉前辅导助手 — terminal chat")
     parser.add_argument("--user", default="cli-user", help="conversation id (default: cli-user)")
     parser.add_argument("--no-retrieval", action="store_true", help="do not load the similar-judgment index")
     args = parser.parse_args(argv)
@@ -35,10 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     configure("WARNING")
     rt = build_runtime(settings)
+    engine = rt.engine
+    assert engine is not None  # build_runtime always builds the dialog engine
     if not args.no_retrieval:
         rt.load_retrieval()
     try:
-        _show(rt.engine.handle(IncomingEvent(user_id=args.user, channel=Channel.CLI, event=EventKind.SUBSCRIBE)))
+        _show(engine.handle(IncomingEvent(user_id=args.user, channel=Channel.CLI, event=EventKind.SUBSCRIBE)))
         while True:
             try:
                 line = input("\n您：")
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             if line.strip() in {"退出", "exit", "quit"}:
                 break
             msg = IncomingText(user_id=args.user, channel=Channel.CLI, dedupe_key=uuid.uuid4().hex, text=line)
-            _show(rt.engine.handle(msg))
+            _show(engine.handle(msg))
     finally:
         rt.close()
     return 0

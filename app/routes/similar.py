@@ -1,7 +1,7 @@
 """``GET /api/similar?q=…&k=…&cause=…``: similar judgments with the retrieval trace, as JSON.
 
-The searcher comes from ``request.app.state.searcher`` (set by the server's lifespan). When it is absent or
-``None`` the route answers 503 with a polite message; invalid parameters get FastAPI's 422. Internal
+The searcher comes from :mod:`app.deps` (published by the runtime when the index is ready). Until then the
+route answers 503 with a polite message; invalid parameters get FastAPI's 422. Internal
 errors never reach the client: retrieval failures are logged and answered with 503.
 """
 
@@ -11,13 +11,13 @@ import logging
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from app.deps import SearcherDep
 from retrieval.errors import QueryError, RetrievalError
 from retrieval.search import MAX_K
-from retrieval.types import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +60,11 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 @router.get("/api/similar", response_model=SimilarOut, responses={503: {}, 422: {}})
 def similar(
-    request: Request,
+    searcher: SearcherDep,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="纠纷描述")],
     k: Annotated[int, Query(ge=1, le=MAX_K)] = 5,
     cause: Annotated[str | None, Query(min_length=1, max_length=60)] = None,
 ) -> Any:
-    searcher: Searcher | None = getattr(request.app.state, "searcher", None)
     if searcher is None:
         return _error(503, "retrieval_unavailable", UNAVAILABLE)
     try:

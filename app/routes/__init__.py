@@ -1,0 +1,1 @@
+"""The litigant-facing routes. Each module holds one router; ``server.create_app`` includes them."""
