@@ -1,7 +1,7 @@
 """The one settings class. Nothing else in the project reads the environment.
 
 Every field is read from an environment variable of the same name in upper case (no prefix), or from a
-``.env`` file in the working directory. ``tests/test_settings_docs.py`` checks that README.md documents
+``.env`` file in the working directory. ``tests/core/test_settings.py`` checks that README.md documents
 every field, so the table there stays true.
 
 Placeholder secrets (the shipped defaults) are accepted only when ``APP_ENV=development`` (the default, so
