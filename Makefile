@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck eval-retrieval bench-retrieval eval-causes bench ingest clean-data chromium
+.PHONY: run test install lint typecheck eval-legal eval-retrieval bench-retrieval eval-causes bench ingest clean-data chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ typecheck: install
 ## Cause recognition on the clean held-out set with the shipped embedder (other sets: python -m knowledge.eval_causes -h)
 eval-causes: install
 	HF_HUB_OFFLINE=1 $(PY) -m knowledge.eval_causes --set holdout4 --embedder auto
+## The legal regression table (knowledge/eval/legal): pass rate per area; --split holdout gives the clean figure
+eval-legal: install
+	HF_HUB_OFFLINE=1 $(PY) -m evals.legal
 eval-retrieval: install
 	HF_HUB_OFFLINE=1 $(PY) -m retrieval.eval
 bench-retrieval: install
