@@ -1,1 +1,2 @@
-"""Evaluations of the product on held-out data: cause recognition, retrieval, the legal regression table. Kept out of the runtime packages; each prints its figures (`make eval-…`)."""
+"""Evaluations on held-out data — cause recognition, retrieval, the legal regression table — kept out of the
+runtime packages; each prints its figures (``make eval-…``)."""

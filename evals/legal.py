@@ -264,9 +264,8 @@ def run(rows: list[dict[str, Any]], assess: Callable[[dict[str, Any]], Assessed]
             story_ok = False
             if not outcome.assessed:
                 tally.not_assessed += 1
-            tally.failures.append(
-                f"{row['id']} {key}: want {want!r}, got {'(not assessed)' if not outcome.assessed else repr(outcome.got)}"
-            )
+            got = repr(outcome.got) if outcome.assessed else "(not assessed)"
+            tally.failures.append(f"{row['id']} {key}: want {want!r}, got {got}")
         tally.stories_ok += story_ok
     return tallies
 
@@ -301,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
     parser.add_argument("--table", type=Path, action="append", help="a table file (default: every table)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every failed check")
-    parser.add_argument("--embedder", default="auto", help="cause recognition's model, as in production (none: keywords)")
+    parser.add_argument("--embedder", default="auto", help="cause recognition's model (none: keywords)")
     parser.add_argument("--fail-under", type=float, default=0.0, help="exit 1 below this share of stories")
     args = parser.parse_args(argv)
 
