@@ -35,6 +35,7 @@ from knowledge.mediation import assess_mediation
 from knowledge.risks import applicable_risks
 from knowledge.small_claims import check_small_claims
 from retrieval.errors import RetrievalError
+from retrieval.text import OUTCOME_NAMES
 from retrieval.types import Hit, Searcher
 
 log = logging.getLogger(__name__)
@@ -42,15 +43,6 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2000
 SIMILAR_TOP = 3
 DISTRIBUTION_N = 20
-
-OUTCOME_NAMES = {
-    "supported": "支持原告请求",
-    "partly": "部分支持",
-    "rejected": "驳回请求",
-    "withdrawn": "撤诉",
-    "mediated": "调解结案",
-}
-
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import prompts
+from retrieval.text import OUTCOME_NAMES
 
 if TYPE_CHECKING:
     from bot.assessment import Assessment
@@ -57,8 +58,6 @@ def _cause_part(a: Assessment) -> str:
             lines.append(f"{_CIRCLED[i]} {ref}：{gist}（{outcome}）。{case.why}")
         total = sum(a.outcome_distribution.values())
         if total:
-            from bot.assessment import OUTCOME_NAMES
-
             dist = "、".join(
                 f"{OUTCOME_NAMES.get(k, k)}{v}份"
                 for k, v in sorted(a.outcome_distribution.items(), key=lambda kv: -kv[1])

@@ -35,6 +35,7 @@ from typing import Any, Final
 
 from retrieval.errors import IngestError, RecordError
 from retrieval.text import (
+    OUTCOMES,
     content_hash,
     extract_case_number,
     extract_court,
@@ -223,7 +224,7 @@ def validate(raw: RawRecord) -> Judgment:
             raise RecordError(
                 raw.source,
                 raw.line,
-                f"unknown outcome {outcome_raw!r}; expected supported, partly, rejected, withdrawn or mediated",
+                f"unknown outcome {outcome_raw!r}; expected {', '.join(OUTCOMES[:-1])} or {OUTCOMES[-1]}",
             )
     else:
         outcome = extract_outcome(text)

@@ -13,8 +13,10 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, Literal
+from types import MappingProxyType
+from typing import Final, Literal, get_args
 
 import jieba
 
@@ -25,8 +27,19 @@ log = logging.getLogger(__name__)
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 USERDICT_PATH: Final = REPO_ROOT / "knowledge" / "data" / "legal_userdict.txt"
 
+# The outcome vocabulary, defined here once: the keys stored with each judgment (extracted at ingest or read
+# from the record) and the name a litigant reads for each (the assessment's similar cases and distribution).
 Outcome = Literal["supported", "partly", "rejected", "withdrawn", "mediated"]
-OUTCOMES: Final[tuple[Outcome, ...]] = ("supported", "partly", "rejected", "withdrawn", "mediated")
+OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
+OUTCOME_NAMES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "supported": "支持原告请求",
+        "partly": "部分支持",
+        "rejected": "驳回请求",
+        "withdrawn": "撤诉",
+        "mediated": "调解结案",
+    }
+)
 
 # Function words and fillers that carry no relevance for matching disputes
 # (not 还: in 借钱不还 it is the dispute itself).
@@ -187,25 +200,20 @@ _REJECTED_ALL = re.compile(r"驳回[^。；]{0,40}?全部诉讼请求")
 _REJECTED_BARE = re.compile(r"驳回[^。；]{0,40}?诉讼请求")
 _PAY_ORDER = re.compile(r"(?:偿还|归还|支付|给付|返还|清偿|赔偿|退还)")
 
+# Labels a corpus may carry for an outcome: our keys, our names, and these other spellings.
 _OUTCOME_SYNONYMS: Final[dict[str, Outcome]] = {
-    "supported": "supported",
+    **{key: key for key in OUTCOMES},
+    **{OUTCOME_NAMES[key]: key for key in OUTCOMES},
     "support": "supported",
     "支持": "supported",
     "全部支持": "supported",
     "胜诉": "supported",
-    "partly": "partly",
     "partial": "partly",
     "partly_supported": "partly",
-    "部分支持": "partly",
-    "rejected": "rejected",
     "reject": "rejected",
     "驳回": "rejected",
     "驳回诉讼请求": "rejected",
-    "withdrawn": "withdrawn",
-    "撤诉": "withdrawn",
-    "mediated": "mediated",
     "调解": "mediated",
-    "调解结案": "mediated",
 }
 
 

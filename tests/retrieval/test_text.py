@@ -1,6 +1,8 @@
 import pytest
 
 from retrieval.text import (
+    OUTCOME_NAMES,
+    OUTCOMES,
     content_hash,
     extract_case_number,
     extract_court,
@@ -53,6 +55,11 @@ def test_outcome_labels_from_records_are_normalised() -> None:
     assert normalize_outcome(" Rejected ") == "rejected"
     assert normalize_outcome("撤诉") == "withdrawn"
     assert normalize_outcome("maybe") is None
+
+
+def test_every_outcome_has_one_name_that_reads_back() -> None:
+    assert tuple(OUTCOME_NAMES) == OUTCOMES
+    assert all(normalize_outcome(name) == key for key, name in OUTCOME_NAMES.items())
 
 
 HEADER = "河南省焦作市山阳区人民法院\n民事判决书\n（2019）豫0811民初1234号\n原告李某，男，1980年生。被告王某。"
