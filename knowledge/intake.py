@@ -7,29 +7,37 @@ The chat (bot/dialog*) drives these pure functions:
 - :func:`apply_answer` — read the reply to one slot into the facts ("不知道" marks it unknown so it is never
   asked twice; "没约定" marks it as none);
 - :func:`apply_correction` — "不对，是三万": re-extract and overwrite what the correction says;
-- :func:`missing_slots` — names of required slots still open (for the API).
+- :func:`missing_slots` — names of required slots still open (for the API);
+- :func:`first_missing` — the generic walk under both: the first required, applicable, unanswered slot of a list
+  (a cause's slots, or the filing form's fields);
+- :func:`answer_form_field` — check one filing-form answer with the validator its slot names.
 
 Facts are a plain JSON-friendly dict; ``facts["unknown"]`` lists slots the person could not answer and
-``facts["none"]`` slots they answered with "none" (e.g. no agreed due date).
+``facts["none"]`` slots they answered with "none" (e.g. no agreed due date). Every slot, every form field and
+every other fact the extractor writes has a label in slots.yaml (:meth:`SlotTables.label`), which is how the
+workbench names them.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Mapping
+import unicodedata
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from knowledge._base import DATA_DIR, DataModel, load_model
 from knowledge.causes import load_causes
 from knowledge.court import Court
-from knowledge.errors import UnknownCauseError
+from knowledge.errors import InputError, UnknownCauseError
 from knowledge.extract import default_roles, extract_facts, extract_slot_answer, is_correction
+from knowledge.validate import normalize_mobile, validate_id_number
 
-SlotType = Literal["amount", "date", "evidence", "party", "place", "bool"]
+SlotType = Literal["amount", "date", "evidence", "party", "place", "bool", "text"]
+Label = Annotated[str, Field(min_length=1)]
 
 
 class Validation(DataModel):
@@ -38,10 +46,21 @@ class Validation(DataModel):
 
 
 class SlotDef(DataModel):
+    label: Label  # how the workbench names the fact
     type: SlotType
     question: str
     validation: Validation | None = None
     quick_replies: list[str] | None = None
+    validator: str | None = None  # filing form: a name in VALIDATORS
+    sensitive: bool = False  # filing form: kept encrypted while the dialog holds it
+    ask_if: str | None = None  # filing form: a name in PREDICATES
+
+
+class FactDef(DataModel):
+    """A fact the extractor writes that is no slot: its label, and words for its coded values."""
+
+    label: Label
+    values: dict[str, str] = Field(default_factory=dict)
 
 
 class SlotRef(DataModel):
@@ -57,15 +76,18 @@ class CauseSlots(DataModel):
 
 
 class Slot(DataModel):
-    """One resolved slot of one cause."""
+    """One resolved slot of one cause (or one field of the filing form)."""
 
     name: str
+    label: str
     type: SlotType
     question: str
     required: bool
     ask_if: str | None = None
     validation: Validation | None = None
     quick_replies: tuple[str, ...] = ()
+    validator: str | None = None
+    sensitive: bool = False
 
 
 DEFAULT_QUICK_REPLIES: dict[str, tuple[str, ...]] = {
@@ -77,10 +99,30 @@ DEFAULT_QUICK_REPLIES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _resolve_slot(name: str, base: SlotDef, ref: SlotRef | None) -> Slot:
+    return Slot(
+        name=name,
+        label=base.label,
+        type=base.type,
+        question=(ref.question if ref else None) or base.question,
+        required=ref.required if ref else True,
+        ask_if=(ref.ask_if if ref else None) or base.ask_if,
+        validation=base.validation,
+        quick_replies=tuple(base.quick_replies)
+        if base.quick_replies is not None
+        else DEFAULT_QUICK_REPLIES.get(base.type, ()),
+        validator=base.validator,
+        sensitive=base.sensitive,
+    )
+
+
 class SlotTables(DataModel):
     common: dict[str, SlotDef]
     causes: dict[str, CauseSlots]
+    filing_form: dict[str, SlotDef]
+    facts: dict[str, FactDef]
     resolved: dict[str, list[Slot]] = Field(default_factory=dict)
+    form: list[Slot] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _resolve(self) -> SlotTables:
@@ -91,21 +133,21 @@ class SlotTables(DataModel):
                     raise ValueError(f"{cause}: unknown slot {ref.slot!r}")
                 if ref.ask_if is not None and ref.ask_if not in PREDICATES:
                     raise ValueError(f"{cause}: unknown predicate {ref.ask_if!r}")
-                base = self.common[ref.slot]
-                slots.append(
-                    Slot(
-                        name=ref.slot,
-                        type=base.type,
-                        question=ref.question or base.question,
-                        required=ref.required,
-                        ask_if=ref.ask_if,
-                        validation=base.validation,
-                        quick_replies=tuple(base.quick_replies)
-                        if base.quick_replies is not None
-                        else DEFAULT_QUICK_REPLIES.get(base.type, ()),
-                    )
-                )
+                slots.append(_resolve_slot(ref.slot, self.common[ref.slot], ref))
             self.resolved[cause] = slots
+        for name, field in self.filing_form.items():
+            if field.validator not in VALIDATORS:
+                raise ValueError(f"filing_form.{name}: unknown validator {field.validator!r}")
+            if field.ask_if is not None and field.ask_if not in PREDICATES:
+                raise ValueError(f"filing_form.{name}: unknown predicate {field.ask_if!r}")
+            self.form.append(_resolve_slot(name, field, None))
+        for name, slot in self.common.items():
+            if slot.validator is not None or slot.sensitive or slot.ask_if is not None:
+                raise ValueError(f"common.{name}: validator, sensitive and ask_if belong to the filing form")
+        named = [*self.common, *self.filing_form, *self.facts]
+        twice = sorted({n for n in named if named.count(n) > 1})
+        if twice:
+            raise ValueError(f"named twice (common, filing_form, facts): {twice}")
         return self
 
     def for_cause(self, cause: str) -> list[Slot]:
@@ -113,6 +155,27 @@ class SlotTables(DataModel):
             return self.resolved[cause]
         except KeyError as exc:
             raise UnknownCauseError(cause) from exc
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Every fact's label: the slots, the filing form's fields and the extractor's other facts."""
+        out = {name: slot.label for name, slot in self.common.items()}
+        out.update((name, field.label) for name, field in self.filing_form.items())
+        out.update((name, fact.label) for name, fact in self.facts.items())
+        return out
+
+    def label(self, name: str) -> str | None:
+        """The label of fact ``name`` (None for a name no table declares, e.g. in a record older than the table)."""
+        return self.labels.get(name)
+
+    def value_words(self, name: str) -> dict[str, str]:
+        """Words for the coded values of fact ``name`` ({"person": "个人", ...}); empty when it has none."""
+        fact = self.facts.get(name)
+        return dict(fact.values) if fact else {}
+
+    @property
+    def sensitive_form_fields(self) -> frozenset[str]:
+        return frozenset(slot.name for slot in self.form if slot.sensitive)
 
 
 def _not_local(fact: str) -> Callable[[Mapping[str, Any], Court | None], bool]:
@@ -129,7 +192,36 @@ PREDICATES: dict[str, Callable[[Mapping[str, Any], Court | None], bool]] = {
     "defendant_not_local": _not_local("defendant_place"),
     "deceased_not_local": _not_local("deceased_place"),
     "left_job": lambda facts, _court: facts.get("still_employed") is False,
+    # the filing form asks for the defendant's name only when the story did not name them
+    "other_party_unnamed": lambda facts, _court: not facts.get("other_party_name"),
 }
+
+
+def _has_words(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] in ("L", "N") for ch in text)
+
+
+def _party_name(value: str) -> str:
+    if len(value) > 60:
+        raise InputError("name too long", "名称太长了，请只写姓名或公司全称。")
+    return value
+
+
+VALIDATORS: dict[str, Callable[[str], str]] = {
+    "text": lambda value: value[:300],
+    "party_name": _party_name,
+    "id_number": lambda value: validate_id_number(value).number,
+    "mobile": normalize_mobile,
+}
+
+
+def answer_form_field(slot: Slot, text: str) -> str:
+    """The normalised value of one filing-form answer. Raises :class:`InputError` (polite) when it is empty or
+    fails the slot's validator (an ID number's check digit, a mobile number's length, a name too long)."""
+    value = text.strip()
+    if not value or not _has_words(value):
+        raise InputError(f"empty answer to {slot.name}", "这一项不能为空，请重新输入。")
+    return VALIDATORS[slot.validator or "text"](value)
 
 
 @functools.cache
@@ -151,6 +243,24 @@ def _applies(slot: Slot, facts: Mapping[str, Any], court: Court | None) -> bool:
     return slot.ask_if is None or PREDICATES[slot.ask_if](facts, court)
 
 
+def first_missing(
+    slots: Sequence[Slot],
+    answers: Mapping[str, Any],
+    court: Court | None = None,
+    *,
+    exclude: Collection[str] = (),
+    context: Mapping[str, Any] | None = None,
+) -> Slot | None:
+    """The first required slot of ``slots`` not answered in ``answers`` (nor marked unknown/none there, nor in
+    ``exclude``) whose ``ask_if`` holds; the predicate reads ``context`` (default: ``answers``)."""
+    for slot in slots:
+        if slot.name in exclude:
+            continue
+        if slot.required and not _answered(answers, slot.name) and _applies(slot, context or answers, court):
+            return slot
+    return None
+
+
 def next_missing_slot(
     cause: str,
     facts: Mapping[str, Any],
@@ -161,12 +271,15 @@ def next_missing_slot(
 ) -> Slot | None:
     """The first required slot of ``cause`` not yet answered (nor marked unknown/none, nor in ``exclude``)."""
     tables = tables or load_slot_tables()
-    for slot in tables.for_cause(cause):
-        if slot.name in exclude:
-            continue
-        if slot.required and not _answered(facts, slot.name) and _applies(slot, facts, court):
-            return slot
-    return None
+    return first_missing(tables.for_cause(cause), facts, court, exclude=exclude)
+
+
+def next_form_field(
+    form: Mapping[str, Any], facts: Mapping[str, Any], tables: SlotTables | None = None
+) -> Slot | None:
+    """The next filing-form field to ask, given the answers so far and the consultation's facts."""
+    tables = tables or load_slot_tables()
+    return first_missing(tables.form, form, context={**facts, **form})
 
 
 def missing_slots(
@@ -294,11 +407,14 @@ def _strip_cue(text: str) -> str:
 __all__ = [
     "Slot",
     "SlotTables",
+    "answer_form_field",
     "apply_answer",
     "apply_correction",
+    "first_missing",
     "is_correction",
     "load_slot_tables",
     "missing_slots",
+    "next_form_field",
     "next_missing_slot",
     "story_facts",
 ]

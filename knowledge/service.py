@@ -18,7 +18,17 @@ from knowledge.causes import OTHER, CauseTable, load_causes
 from knowledge.classifier import CauseClassifier, Embedder
 from knowledge.court import Court
 from knowledge.errors import DataFileError, InputError
-from knowledge.intake import Slot, SlotTables, apply_answer, load_slot_tables, next_missing_slot, story_facts
+from knowledge.extract import load_cues
+from knowledge.intake import (
+    Slot,
+    SlotTables,
+    answer_form_field,
+    apply_answer,
+    load_slot_tables,
+    next_form_field,
+    next_missing_slot,
+    story_facts,
+)
 from knowledge.jurisdiction import load_jurisdiction_rules
 from knowledge.limitation import load_limitation_rules
 from knowledge.mediation import load_mediation_rules
@@ -75,6 +85,27 @@ class Knowledge:
         self, cause: str, facts: dict[str, Any], exclude: set[str] | frozenset[str] = frozenset()
     ) -> Slot | None:
         return next_missing_slot(cause, facts, self.court, self.slots, exclude=exclude)
+
+    def slot_label(self, name: str) -> str | None:
+        """How the workbench names fact ``name`` (a slot, a filing-form field or another extracted fact)."""
+        return self.slots.label(name)
+
+    # -- the filing form -----------------------------------------------------------------------------
+    @property
+    def sensitive_form_fields(self) -> frozenset[str]:
+        """Form fields kept encrypted while the dialog holds them (ID and mobile numbers)."""
+        return self.slots.sensitive_form_fields
+
+    def next_form_field(self, form: dict[str, Any], facts: dict[str, Any]) -> Slot | None:
+        """The next filing-form field to ask (None when the form is complete)."""
+        return next_form_field(form, facts, self.slots)
+
+    def answer_form_field(self, name: str, text: str) -> str:
+        """The normalised answer to form field ``name``. Raises :class:`InputError` (polite) when it is unusable."""
+        for slot in self.slots.form:
+            if slot.name == name:
+                return answer_form_field(slot, text)
+        raise DataFileError(f"filing form: no field {name!r}")
 
     def accepts_no(self, cause: str, slot_name: str) -> bool:
         """Whether "没有/无" is a real answer to this slot (no evidence, no agreed date, a no) — not a skip."""
@@ -137,6 +168,10 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
             raise DataFileError(f"{name}: unknown limitation rule {spec.limitation!r}")
         if spec.mediation not in mediation.classes:
             raise DataFileError(f"{name}: unknown mediation class {spec.mediation!r}")
+    cues = load_cues()
+    unlabelled = sorted({*cues.date_roles, *cues.place_roles, *cues.flags} - set(slots.labels))
+    if unlabelled:
+        raise DataFileError(f"slots.yaml: facts the extractor writes have no label: {unlabelled}")
     court = Court.load(Path(settings.court_config))
     if embedder is not None and str(getattr(embedder, "name", "")).startswith("fake"):
         # a hashing stand-in (tests, trial runs) carries no meaning; weighting it like a real model hurts

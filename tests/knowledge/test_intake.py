@@ -1,16 +1,29 @@
+import re
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
-from knowledge._base import DATA_DIR
+import pytest
+import yaml
+
+from knowledge._base import DATA_DIR, load_model
 from knowledge.causes import load_causes
 from knowledge.court import Court
+from knowledge.errors import DataFileError, InputError
+from knowledge.extract import load_cues
 from knowledge.intake import (
+    SlotTables,
+    answer_form_field,
     apply_answer,
     apply_correction,
     load_slot_tables,
     missing_slots,
+    next_form_field,
     next_missing_slot,
     story_facts,
 )
+from knowledge.yamlload import load_yaml
 
 TODAY = date(2026, 11, 24)
 COURT = Court.load(DATA_DIR / "court.yaml")
@@ -96,3 +109,80 @@ def test_amount_correction_while_a_date_is_asked() -> None:
     slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "due_date")
     new = apply_correction(LOAN, "不对，是三万", {"claim_amount_yuan": 50000.0}, TODAY, last_slot=slot, court=COURT)
     assert new["claim_amount_yuan"] == 30000.0 and "due_date" not in new
+
+
+# --- labels and the filing form ------------------------------------------------------------------------------
+
+
+def _tables_with(path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    raw = load_yaml(DATA_DIR / "slots.yaml")
+    edit(raw)
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_every_slot_form_field_and_extracted_fact_has_a_chinese_label() -> None:
+    tables = load_slot_tables()
+    cues = load_cues()
+    names = {s.name for cause in tables.causes for s in tables.for_cause(cause)}
+    names |= {s.name for s in tables.form} | set(cues.date_roles) | set(cues.place_roles) | set(cues.flags)
+    for name in names:
+        label = tables.label(name)
+        assert label and re.search(r"[\u4e00-\u9fff]", label), name
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda raw: raw["common"]["due_date"].pop("label"), "label"),
+        (lambda raw: raw["common"]["due_date"].update(label=""), "label"),
+        (lambda raw: raw["filing_form"]["claims"].pop("label"), "label"),
+        (lambda raw: raw["facts"]["loan_date"].update(label=""), "label"),
+        (lambda raw: raw["filing_form"]["plaintiff_id"].update(validator="nonsense"), "unknown validator"),
+        (lambda raw: raw["filing_form"].update(due_date=raw["filing_form"]["claims"]), "named twice"),
+    ],
+)
+def test_the_loader_refuses_a_slot_without_a_label_or_with_an_unknown_validator(
+    tmp_path: Path, edit: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    with pytest.raises(DataFileError, match=message):
+        load_model(SlotTables, _tables_with(tmp_path / "slots.yaml", edit))
+
+
+def test_the_filing_form_is_walked_like_a_cause() -> None:
+    tables = load_slot_tables()
+    answers = {
+        "plaintiff_name": "张三",
+        "plaintiff_id": " 11010519491231002x ",
+        "plaintiff_phone": "+86 138-1234-5678",
+        "plaintiff_address": "焦作市山阳区太行街道1号",
+        "defendant_name": "李四",
+        "defendant_address": "山阳区焦东街道2号",
+        "claims": "归还借款5万元",
+    }
+    form: dict[str, str] = {}
+    asked = []
+    while (slot := next_form_field(form, {})) is not None:
+        asked.append(slot.name)
+        form[slot.name] = answer_form_field(slot, answers[slot.name])
+    assert asked == list(answers)
+    assert form["plaintiff_id"] == "11010519491231002X" and form["plaintiff_phone"] == "13812345678"
+    assert tables.sensitive_form_fields == {"plaintiff_id", "plaintiff_phone"}
+    named = next_form_field({k: form[k] for k in asked[:4]}, {"other_party_name": "王五"})
+    assert named is not None and named.name == "defendant_address"  # the story named the defendant
+
+
+@pytest.mark.parametrize(
+    ("field", "answer", "says"),
+    [
+        ("plaintiff_id", "11010519491231002Y", "身份证"),
+        ("plaintiff_phone", "1381234", "手机"),
+        ("plaintiff_name", "😀😀", "不能为空"),
+        ("defendant_name", "某" * 61, "名称太长"),
+    ],
+)
+def test_form_answers_are_validated_by_the_named_validator(field: str, answer: str, says: str) -> None:
+    slot = next(s for s in load_slot_tables().form if s.name == field)
+    with pytest.raises(InputError) as err:
+        answer_form_field(slot, answer)
+    assert says in err.value.user_message

@@ -90,3 +90,18 @@ def test_a_fake_embedder_is_not_used_for_recognition() -> None:
     kb = build_knowledge(Settings(), embedder=Fake())
     assert kb.classifier.embedder is None
     assert kb.classifier.classify("借钱不还").cause == LOAN
+
+
+def test_labels_and_the_filing_form(knowledge: Knowledge) -> None:
+    assert knowledge.slot_label("claim_amount_yuan") == "涉及金额（元）"
+    assert knowledge.slot_label("plaintiff_id") == "原告身份证号码"
+    assert knowledge.slot_label("loan_date") == "借款日期"
+    assert knowledge.slot_label("no_such_fact") is None
+    first = knowledge.next_form_field({}, {})
+    assert first is not None and first.name == "plaintiff_name" and "姓名" in first.question
+    assert knowledge.answer_form_field("plaintiff_phone", "138 1234 5678") == "13812345678"
+    with pytest.raises(InputError):
+        knowledge.answer_form_field("plaintiff_id", "123")
+    with pytest.raises(DataFileError):
+        knowledge.answer_form_field("no_such_field", "x")
+    assert knowledge.sensitive_form_fields == {"plaintiff_id", "plaintiff_phone"}
