@@ -35,7 +35,7 @@ from knowledge.mediation import assess_mediation
 from knowledge.risks import applicable_risks
 from knowledge.small_claims import check_small_claims
 from retrieval.errors import RetrievalError
-from retrieval.text import OUTCOME_NAMES
+from retrieval.text import OUTCOME_NAMES, STOPWORDS
 from retrieval.types import Hit, Searcher
 
 log = logging.getLogger(__name__)
@@ -139,12 +139,11 @@ class Assessment(_Out):
     today: date
 
 
-_STOP = set("的了我他她你俺们是在就都也还和跟把被给啊呢吧吗呀嘛么这那个有说要")
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
 def _key_terms(text: str) -> set[str]:
-    return {w for w in jieba.lcut(text) if _WORD.match(w) and not set(w) <= _STOP}
+    return {w for w in jieba.lcut(text) if _WORD.match(w) and w not in STOPWORDS}
 
 
 def _why(query_terms: set[str], hit: Hit) -> str:

@@ -39,6 +39,7 @@ from pydantic import Field
 from knowledge._base import DATA_DIR, DataModel, load_model
 from knowledge.causes import OTHER
 from knowledge.errors import DataFileError, InputError
+from retrieval.text import STOPWORDS
 
 
 class Embedder(Protocol):
@@ -154,7 +155,6 @@ class Classification:
 
 
 _TOKEN_SKIP = re.compile(r"^[\W\d_]+$")
-_STOP = set("的了我他她你俺们是在就都也还和跟把被给啊呢吧吗呀嘛么这那个有")
 
 
 class CauseClassifier:
@@ -203,7 +203,7 @@ class CauseClassifier:
     # -- signals -------------------------------------------------------------------------------------
     def _features(self, text: str) -> Counter[str]:
         t = normalize(text)
-        tokens = [w for w in self._tokenizer.lcut(t) if not _TOKEN_SKIP.match(w) and w not in _STOP]
+        tokens = [w for w in self._tokenizer.lcut(t) if not _TOKEN_SKIP.match(w) and w not in STOPWORDS]
         grams = [t[i : i + 2] for i in range(len(t) - 1) if not _TOKEN_SKIP.match(t[i : i + 2])]
         return Counter([f"w:{w}" for w in tokens] + [f"c:{g}" for g in grams])
 

@@ -41,8 +41,10 @@ OUTCOME_NAMES: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-# Function words and fillers that carry no relevance for matching disputes
-# (not 还: in 借钱不还 it is the dispute itself).
+# The project's one stop-word set: function words and fillers that carry no relevance for matching disputes
+# (not 还: in 借钱不还 it is the dispute itself). BM25 (here), cause recognition's word features
+# (knowledge.classifier) and the assessment's shared points use it. The BM25 index keeps the terms it was
+# built with: after a change here, ingest the corpus again.
 _STOPWORD_TEXT: Final = """
     的 了 和 与 及 以及 或 或者 在 是 被 对 将 其 该 为 于 等 之 也 就 都 而 并 并且 又 从 向 把 给 让
     这 那 这个 那个 这些 那些 此 我 你 他 她 它 我们 他们 她们 一个 有 没有 不 没 已 已经 因 因为 所以 但 但是
