@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.notify import make_notifier
 from bot.engine import DialogEngine, Services
+from bot.handoff import DraftHandoff
 from bot.handoff_casework import CaseworkHandoff
 from bot.store import SqlDialogStore
 from bot.wechat.edge import DialogEngine as EdgeEngine
@@ -144,7 +145,8 @@ def build_runtime(settings: Settings) -> Runtime:
         log.exception("embedding model unavailable; cause recognition falls back to keywords")
     kb = knowledge.build_knowledge(settings, embedder=embedder)
     notifier = make_notifier(settings)  # the one notifier: the dialog's hand-offs and the workbench share it
-    services = Services(knowledge=kb, searcher=None, handoff=CaseworkHandoff(settings, notifier))
+    handoff = DraftHandoff(CaseworkHandoff(settings, notifier), settings.public_base_url)  # old draft API, for now
+    services = Services(knowledge=kb, searcher=None, handoff=handoff)
     engine = DialogEngine(SqlDialogStore(factory), settings, services)
     return Runtime(
         settings=settings,

@@ -1,9 +1,14 @@
-"""The one hand-off interface the conversation talks to.
+"""The one hand-off interface the conversation talks to, in casework's own shapes.
 
-A step builds a ``HandoffDraft`` (what the person chose and the data it needs); the engine passes it to a
-``HandoffPort`` inside the step's transaction. ``CaseworkHandoff`` is the real port: it turns the draft into
-a ``casework.service.HandoffRequest`` and creates the referral, filing or 12368 ticket there (idempotent on
-the message's dedupe key). Notifications to the person go through the WeChat outbox.
+A step builds a ``casework.service.HandoffRequest`` (:func:`handoff_request` maps the dialog's data onto it);
+the engine's effects pass it to a :class:`HandoffPort` inside the step's transaction; the port answers with
+casework's ``RecordRef`` and the conversation renders that (:func:`ref_text`). ``bot.handoff_casework.
+CaseworkHandoff`` is the real port. The one dedupe check is casework's UNIQUE ``dedupe_key`` (the request's
+``dedupe_key`` names the creating message); notifications to the person go through the WeChat outbox.
+
+Transitional (issue 11 §5): until ``bot/flow.py`` and ``bot/guidance.py`` build the request themselves, the
+old ``HandoffDraft`` → ``HandoffRef`` API still works through :class:`DraftHandoff`, which wraps the port.
+Everything below the "transitional" line goes once they do.
 """
 
 from __future__ import annotations
@@ -13,18 +18,122 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session
 
+from casework.errors import HandoffError
+from casework.service import Applicant, EvidenceItem, HandoffRequest, Party, RecordRef
+
+HandoffKind = Literal["referral", "filing", "ticket"]
+
+COMPANY_WORDS = ("公司", "有限", "集团", "银行", "物业", "中心", "学校", "医院", "商行", "合作社", "厂")
+
 
 class HandoffRefusedError(Exception):
-    """The hand-off service refused the draft; ``user_message`` tells the person why, in plain Chinese."""
+    """The hand-off was refused; ``user_message`` tells the person why, in plain Chinese."""
 
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
         self.user_message = user_message
 
 
+class HandoffPort(Protocol):
+    def create(self, session: Session, request: HandoffRequest) -> RecordRef:
+        """The record for ``request`` (an existing one, ``created`` False, when its dedupe key was used);
+        raises ``HandoffRefusedError`` with the reason when casework refuses it."""
+        ...
+
+    def records(self, session: Session, user_id: str) -> list[RecordRef]: ...
+
+    def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> RecordRef:
+        """The person's own action on a record ("resubmit" after corrections, "withdraw");
+        raises ``HandoffRefusedError`` with the reason when it is not allowed."""
+        ...
+
+
+def _party(name: str | None, address: str | None) -> Party | None:
+    if not name:
+        return None
+    kind: Literal["person", "company"] = "company" if any(w in name for w in COMPANY_WORDS) else "person"
+    return Party(name=name, kind=kind, address=address or None)
+
+
+def _evidence(facts: dict[str, Any]) -> list[EvidenceItem]:
+    held = facts.get("evidence") or []
+    if isinstance(held, str):
+        held = [held]
+    return [EvidenceItem(name=str(item), source="原告持有") for item in held if str(item).strip()]
+
+
+def handoff_request(
+    kind: HandoffKind,
+    *,
+    user_id: str,
+    channel: str,
+    dedupe_key: str,
+    cause: str | None,
+    summary: str,
+    facts: dict[str, Any],
+    assessment: dict[str, Any] | None,
+    consent: bool,
+    form: dict[str, Any],
+    area: str | None = None,
+    question: str | None = None,
+) -> HandoffRequest:
+    """The casework request for one hand-off from the dialog's data: ``form`` holds the filing form's clear
+    values (``plaintiff_name``, ``plaintiff_id``, ``plaintiff_phone``, ``plaintiff_address``, ``defendant_name``,
+    ``defendant_address``, ``claims``); ``question`` is what a ticket asks a human. Raises
+    ``HandoffRefusedError`` when the form's values do not make valid parties (casework's validators)."""
+    applicant = None
+    try:
+        if form.get("plaintiff_name"):
+            applicant = Applicant(
+                name=form["plaintiff_name"],
+                id_number=form.get("plaintiff_id"),
+                phone=form.get("plaintiff_phone"),
+                address=form.get("plaintiff_address"),
+            )
+        defendant = _party(
+            form.get("defendant_name") or facts.get("other_party_name"),
+            form.get("defendant_address") or facts.get("other_party_address"),
+        )
+    except HandoffError as err:  # casework.errors.ValidationError: a bad ID, phone or name
+        raise HandoffRefusedError(err.user_message) from err
+    summary = summary or (question or "")
+    if kind == "ticket" and question and question not in summary:
+        summary = f"{question}\n（咨询经过：{summary}）" if summary else question
+    return HandoffRequest(
+        kind=kind,
+        user_id=user_id,
+        channel=channel,
+        dedupe_key=dedupe_key,
+        cause=cause,
+        summary=summary or "（未填写）",
+        facts=facts,
+        assessment=assessment,
+        consent=consent,
+        applicant=applicant,
+        defendant=defendant,
+        area=area,
+        claims=[form["claims"]] if form.get("claims") else [],
+        evidence=_evidence(facts) if kind == "filing" else [],
+    )
+
+
+def ref_text(ref: RecordRef, base_url: str) -> str:
+    """What the person reads about one record: casework's line (on creation its reply, naming the committee
+    and the next steps; otherwise its status) and, for a filing, the link to the complaint draft."""
+    text = ref.message
+    if ref.download_path:
+        text += f"\n起诉状草稿（Word，可修改后上传）：{base_url.rstrip('/')}{ref.download_path}"
+    return text
+
+
+# ------------------------------------------------------------------ transitional: the draft API, until the
+# conversation builds ``HandoffRequest`` itself (bot/guidance.handoff_draft → handoff_request) and renders
+# ``RecordRef`` with ref_text (bot/guidance.render_handoff_done / render_progress).
+
+
 @dataclass(frozen=True)
 class HandoffDraft:
-    kind: Literal["referral", "filing", "ticket"]
+    kind: HandoffKind
     user_id: str
     channel: str
     dedupe_key: str
@@ -47,12 +156,44 @@ class HandoffRef:
     detail: str = ""
 
 
-class HandoffPort(Protocol):
-    def create(self, session: Session, draft: HandoffDraft) -> HandoffRef: ...
+def to_request(draft: HandoffDraft) -> HandoffRequest:
+    return handoff_request(
+        draft.kind,
+        user_id=draft.user_id,
+        channel=draft.channel,
+        dedupe_key=draft.dedupe_key,
+        cause=draft.cause,
+        summary=draft.summary,
+        facts=draft.facts,
+        assessment=draft.assessment,
+        consent=draft.consent,
+        form=draft.form,
+        area=draft.area,
+        question=draft.question,
+    )
 
-    def records(self, session: Session, user_id: str) -> list[HandoffRef]: ...
+
+class DraftHandoff:
+    """The old ``HandoffDraft`` → ``HandoffRef`` port, over the real one."""
+
+    def __init__(self, port: HandoffPort, base_url: str) -> None:
+        self.port = port
+        self._base_url = base_url
+
+    def _ref(self, ref: RecordRef) -> HandoffRef:
+        return HandoffRef(
+            reference=ref.ref,
+            kind=ref.kind.value,
+            state=ref.state_label,
+            created=ref.created,
+            detail=ref_text(ref, self._base_url),
+        )
+
+    def create(self, session: Session, draft: HandoffDraft) -> HandoffRef:
+        return self._ref(self.port.create(session, to_request(draft)))
+
+    def records(self, session: Session, user_id: str) -> list[HandoffRef]:
+        return [self._ref(r) for r in self.port.records(session, user_id)]
 
     def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> HandoffRef:
-        """The person's own action on a record ("resubmit" after corrections, "withdraw");
-        raises ``HandoffRefusedError`` with the reason when it is not allowed."""
-        ...
+        return self._ref(self.port.act(session, user_id, channel, reference, action))

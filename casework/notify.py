@@ -13,11 +13,10 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.models import Notification
+from core.db import insert_on_conflict
 
 log = logging.getLogger(__name__)
 
@@ -29,23 +28,20 @@ class Notifier(Protocol):
 
 
 class RecordingNotifier:
-    """Stores notifications as rows, in the caller's transaction; a key already stored is skipped."""
+    """Stores notifications as rows, in the caller's transaction; a key already stored (by this step before,
+    or by a racing worker) is skipped by the UNIQUE ``key`` itself (``INSERT … ON CONFLICT DO NOTHING``)."""
 
-    def _store(self, session: Session, row: Notification) -> None:
-        if session.scalar(select(Notification.id).where(Notification.key == row.key)) is not None:
-            return
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-        except IntegrityError:
-            log.info("notification %s already stored by another worker", row.key)
+    def _store(self, session: Session, **row: str | None) -> None:
+        insert = insert_on_conflict(session, Notification).values(**row)
+        stmt = insert.on_conflict_do_nothing(index_elements=["key"]).returning(Notification.id)
+        if session.execute(stmt).first() is None:
+            log.info("notification %s already stored", row["key"])
 
     def notify_person(self, session: Session, user_id: str, text: str, key: str) -> None:
-        self._store(session, Notification(key=key, audience="person", user_id=user_id, text=text))
+        self._store(session, key=key, audience="person", user_id=user_id, text=text)
 
     def notify_staff(self, session: Session, role: str, group: str | None, text: str, key: str) -> None:
-        self._store(session, Notification(key=key, audience="staff", role=role, group_id=group, text=text))
+        self._store(session, key=key, audience="staff", role=role, group_id=group, text=text)
 
 
 class FanoutNotifier:

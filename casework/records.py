@@ -1,15 +1,16 @@
 """Creating a record (idempotently), and the read-only summary of one (``RecordRef``).
 
 :func:`insert_record` is the one place rows are created, used by a chat hand-off
-(:func:`casework.service.create_handoff`) and by a failed referral the person agreed to turn into a filing. It
-runs inside a savepoint: the reference number, the record, its parties, its dispute keys, its "create" event and
-its audit row go in together, and a duplicate ``dedupe_key`` (UNIQUE in the database) rolls all of it back and
-returns the record that won.
+(:func:`casework.service.create_handoff`) and by a failed referral the person agreed to turn into a filing
+(:func:`casework.workflow.transfer_to_filing`). The caller builds the ``CaseRecord`` (its content and parties);
+this module gives it its reference number, initial state and due time, masks its free text, and adds its
+dispute keys, its "create" event and its audit row — all in one savepoint. The dedupe check is the UNIQUE
+``case_records.dedupe_key`` itself: a duplicate (a retried message, a racing worker) fails the insert, the
+savepoint rolls all of it back, and the record that won is returned. There is no read-before-insert.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.machine import Kind, lifecycle
-from casework.models import CaseEvent, CaseParty, CaseRecord, DisputeKey
+from casework.models import CaseEvent, CaseRecord, DisputeKey
 from casework.parties import dispute_keys
 from casework.refs import next_ref
 from casework.timeutil import fmt_date
@@ -55,90 +56,54 @@ def mask_deep(value: Any) -> Any:
     return value
 
 
-def find_by_dedupe(session: Session, dedupe_key: str) -> CaseRecord | None:
-    return session.scalar(select(CaseRecord).where(CaseRecord.dedupe_key == dedupe_key))
-
-
 def find_by_ref(session: Session, ref: str) -> CaseRecord | None:
     return session.scalar(select(CaseRecord).where(CaseRecord.ref == ref.strip().upper()))
 
 
-@dataclass
-class NewRecord:
-    kind: Kind
-    user_id: str
-    channel: str
-    dedupe_key: str
-    summary: str
-    cause: str | None = None
-    category: str | None = None
-    facts: dict[str, Any] = field(default_factory=dict)
-    assessment: dict[str, Any] | None = None
-    claims: list[str] = field(default_factory=list)
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    facts_and_reasons: str = ""
-    consent: bool = False
-    area: str | None = None
-    group_id: str | None = None
-    parent_id: int | None = None
-    parties: list[CaseParty] = field(default_factory=list)
-    event_data: dict[str, Any] = field(default_factory=dict)
-
-
 def insert_record(
-    session: Session, new: NewRecord, *, actor: str, now: datetime, cipher: PiiCipher, hash_secret: str
+    session: Session,
+    record: CaseRecord,
+    *,
+    actor: str,
+    now: datetime,
+    cipher: PiiCipher,
+    hash_secret: str,
+    event_data: dict[str, Any],
 ) -> tuple[CaseRecord, bool]:
-    """Insert ``new`` unless its dedupe key exists. Returns ``(record, created)``."""
-    existing = find_by_dedupe(session, new.dedupe_key)
-    if existing is not None:
-        return existing, False
-    lc = lifecycle(new.kind)
+    """Insert the new ``record`` (kind, user, channel, dedupe key, content and parties set by the caller).
+    Returns ``(record, True)``, or ``(the existing record, False)`` when its dedupe key is taken."""
+    lc = lifecycle(record.kind)
     initial = lc.state(lc.initial)
+    record.state = lc.initial
+    record.due_at = now + initial.due if initial.due else None
+    record.created_at = record.updated_at = now
+    record.summary = mask_text(record.summary or "")
+    record.facts = mask_deep(record.facts or {})
+    record.assessment = mask_deep(record.assessment) if record.assessment is not None else None
+    record.claims = [mask_text(c) for c in record.claims or []]
+    record.evidence = mask_deep(record.evidence or [])
+    record.facts_and_reasons = mask_text(record.facts_and_reasons or "")
+    dedupe_key = record.dedupe_key
     try:
         with session.begin_nested():
-            record = CaseRecord(
-                ref=next_ref(session, lc.prefix, now),
-                kind=new.kind.value,
-                state=lc.initial,
-                user_id=new.user_id,
-                channel=new.channel,
-                dedupe_key=new.dedupe_key,
-                cause=new.cause,
-                category=new.category,
-                summary=mask_text(new.summary),
-                facts=mask_deep(new.facts),
-                assessment=mask_deep(new.assessment) if new.assessment is not None else None,
-                claims=[mask_text(c) for c in new.claims],
-                evidence=mask_deep(new.evidence),
-                facts_and_reasons=mask_text(new.facts_and_reasons),
-                consent=new.consent,
-                area=new.area,
-                group_id=new.group_id,
-                parent_id=new.parent_id,
-                due_at=now + initial.due if initial.due else None,
-                created_at=now,
-                updated_at=now,
-                parties=new.parties,
-            )
+            record.ref = next_ref(session, lc.prefix, now)
             session.add(record)
-            session.flush()
+            session.flush()  # the UNIQUE dedupe_key decides here
             plaintiff = record.party("plaintiff")
-            for key in sorted(
-                dispute_keys(
-                    hash_secret,
-                    cause=new.cause,
-                    user_id=new.user_id,
-                    plaintiff=plaintiff,
-                    defendant=record.party("defendant"),
-                    cipher=cipher,
-                )
-            ):
-                session.add(DisputeKey(record_id=record.id, key=key))
+            keys = dispute_keys(
+                hash_secret,
+                cause=record.cause,
+                user_id=record.user_id,
+                plaintiff=plaintiff,
+                defendant=record.party("defendant"),
+                cipher=cipher,
+            )
+            session.add_all(DisputeKey(record_id=record.id, key=key) for key in sorted(keys))
             data = {
-                "channel": new.channel,
+                "channel": record.channel,
                 "has_id": bool(plaintiff and plaintiff.id_enc),
                 "has_phone": bool(plaintiff and plaintiff.phone_enc),
-                **new.event_data,
+                **event_data,
             }
             session.add(
                 CaseEvent(
@@ -159,7 +124,7 @@ def insert_record(
             audit(session, actor, f"{record.kind}.create", record.ref, state=record.state, **mask_deep(data))
             session.flush()
     except IntegrityError:
-        winner = find_by_dedupe(session, new.dedupe_key)
+        winner = session.scalar(select(CaseRecord).where(CaseRecord.dedupe_key == dedupe_key))
         if winner is None:
             raise
         return winner, False

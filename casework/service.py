@@ -4,10 +4,13 @@ The dialog engine calls, inside its own transaction (dialog state + processed-me
 together):
 
 - :func:`create_handoff` — a mediation referral, a filing hand-off or a 12368 ticket from one chat message.
-  Idempotent by the UNIQUE ``dedupe_key`` column: a WeChat retry, a double tap or two workers handling the same
-  message get the same record back (``RecordRef.created`` is False for them). Raises :class:`HandoffError`
-  subclasses: :class:`ConsentRequired`, :class:`IncompleteHandoff`, :class:`RefilingForbidden`; building an
-  :class:`Applicant`/:class:`Party` with a bad ID or phone raises :class:`ValidationError`.
+  Idempotent by the UNIQUE ``dedupe_key`` column (the one dedupe check: the insert fails on it and the
+  existing record is returned): a WeChat retry, a double tap or two workers handling the same message get the
+  same record back (``RecordRef.created`` is False for them). One input shape, :class:`HandoffRequest`, and
+  one output shape, :class:`RecordRef`; the conversation builds the first and renders the second. Raises
+  :class:`HandoffError` subclasses: :class:`ConsentRequired`, :class:`IncompleteHandoff`,
+  :class:`RefilingForbidden`; building an :class:`Applicant`/:class:`Party` with a bad ID or phone raises
+  :class:`ValidationError`.
 - :func:`records_for_user` / :func:`progress_text` — "查询进度".
 - :func:`person_action` — what the person may do from the chat (report corrections made, withdraw).
 
@@ -41,7 +44,7 @@ from casework.machine import Kind, lifecycle
 from casework.models import CaseEvent, CaseRecord, DisputeKey, StaffUser
 from casework.notify import FanoutNotifier, Notifier, RecordingNotifier
 from casework.parties import Applicant, EvidenceItem, Party, dispute_keys, to_row
-from casework.records import NewRecord, RecordRef, find_by_ref, insert_record, to_ref
+from casework.records import RecordRef, find_by_ref, insert_record, to_ref
 from casework.workflow import Actor, apply_transition, render, text_context
 from core.audit import audit
 from core.db import utcnow
@@ -148,15 +151,16 @@ def create_handoff(
 ) -> RecordRef:
     """Create (or, for a repeated ``dedupe_key``, return) the record for one hand-off, in ``session``'s
     transaction (the caller commits). Notifies the staff queue of new work; ``RecordRef.message`` is the reply
-    for the chat."""
+    for the chat.
+
+    A refusal (:class:`HandoffError`) is raised before anything is written, so the caller's transaction stays
+    clean without a savepoint of its own; the one savepoint is :func:`insert_record`'s. The dedupe check is the
+    UNIQUE ``dedupe_key`` (a duplicate's insert fails there and the existing record comes back); the checks
+    below are cheap and deterministic, so a retry passes them again just as the first message did."""
     settings = settings or get_settings()
     now = now or utcnow()
     kind = Kind(req.kind)
     cipher = _cipher(settings)
-
-    existing = session.scalar(select(CaseRecord).where(CaseRecord.dedupe_key == req.dedupe_key))
-    if existing is not None:
-        return _ref_for_person(existing, settings, now, created=False)
 
     _check_request(req)
     plaintiff = to_row("plaintiff", req.applicant, cipher, now.date()) if req.applicant else None
@@ -178,15 +182,14 @@ def create_handoff(
         committee = (directory or default_directory()).assign(req.cause, req.area)
         group_id = committee.id
         event_data["committee"] = committee.id
-    category = (req.category or "consult") if kind == Kind.TICKET else None
-    new = NewRecord(
-        kind=kind,
+    new = CaseRecord(
+        kind=kind.value,
         user_id=req.user_id,
         channel=req.channel,
         dedupe_key=req.dedupe_key,
         summary=req.summary,
         cause=req.cause,
-        category=category,
+        category=(req.category or "consult") if kind == Kind.TICKET else None,
         facts=dict(req.facts),
         assessment=req.assessment,
         claims=list(req.claims),
@@ -196,10 +199,11 @@ def create_handoff(
         area=req.area,
         group_id=group_id,
         parties=[p for p in (plaintiff, defendant) if p is not None],
-        event_data=event_data,
     )
     actor = f"{req.channel}:{req.user_id}"
-    record, created = insert_record(session, new, actor=actor, now=now, cipher=cipher, hash_secret=settings.pii_key)
+    record, created = insert_record(
+        session, new, actor=actor, now=now, cipher=cipher, hash_secret=settings.pii_key, event_data=event_data
+    )
     if created:
         lc = lifecycle(kind)
         group = record.group_id if kind == Kind.REFERRAL else None

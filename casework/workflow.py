@@ -31,7 +31,7 @@ from casework.machine import FieldSpec, Kind, Lifecycle, TransitionSpec, lifecyc
 from casework.models import CaseEvent, CaseRecord, StaffUser
 from casework.notify import Notifier
 from casework.parties import copy_row
-from casework.records import NewRecord, insert_record
+from casework.records import insert_record
 from casework.timeutil import fmt_date
 from core.audit import audit
 from core.db import utcnow
@@ -303,8 +303,8 @@ def transfer_to_filing(
     now: datetime,
 ) -> CaseRecord:
     """Turn a failed referral into a filing hand-off (the person consented; the mediator recorded it)."""
-    new = NewRecord(
-        kind=Kind.FILING,
+    new = CaseRecord(
+        kind=Kind.FILING.value,
         user_id=referral.user_id,
         channel=referral.channel,
         dedupe_key=f"transfer:{referral.ref}",
@@ -319,9 +319,16 @@ def transfer_to_filing(
         area=referral.area,
         parent_id=referral.id,
         parties=[copy_row(p) for p in referral.parties],
+    )
+    filing, created = insert_record(
+        session,
+        new,
+        actor=actor.label,
+        now=now,
+        cipher=cipher,
+        hash_secret=hash_secret,
         event_data={"from_referral": referral.ref},
     )
-    filing, created = insert_record(session, new, actor=actor.label, now=now, cipher=cipher, hash_secret=hash_secret)
     if created:
         flc = lifecycle(Kind.FILING)
         ctx = text_context(filing, flc)

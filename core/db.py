@@ -1,4 +1,5 @@
-"""Database plumbing: the declarative base, the engine factory and the unit-of-work helper.
+"""Database plumbing: the declarative base, the engine factory, the unit-of-work helper and the
+dialect's ``INSERT … ON CONFLICT`` (:func:`insert_on_conflict`).
 
 Every table in the project is declared on ``Base`` (in the module that owns it) and created by Alembic
 migrations (``migrations/``); ``bot.models`` imports every model module so the metadata is complete.
@@ -11,8 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -89,3 +92,15 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_on_conflict(session: Session, model: Any) -> postgresql.Insert | sqlite.Insert:
+    """``INSERT`` into ``model``'s table in the session's dialect, with its ``on_conflict_do_nothing`` /
+    ``on_conflict_do_update``: one statement that is race-safe on a UNIQUE column without a savepoint.
+    Both supported databases have it (PostgreSQL ≥ 9.5, SQLite ≥ 3.24; ``RETURNING`` needs SQLite ≥ 3.35)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"INSERT … ON CONFLICT for {dialect}: only SQLite and PostgreSQL are supported")

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 import knowledge
 from app.notify import make_notifier
 from bot.engine import DialogEngine, Services
+from bot.handoff import DraftHandoff
 from bot.handoff_casework import CaseworkHandoff
 from bot.messages import Channel, IncomingText, Outgoing
 from bot.store import SessionKey, SqlDialogStore
@@ -37,7 +38,8 @@ def kb() -> knowledge.Knowledge:
 def engine(tmp_path: Path, settings: Settings, kb: knowledge.Knowledge) -> Iterator[DialogEngine]:
     db = make_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
     upgrade_to_head(db)
-    services = Services(knowledge=kb, handoff=CaseworkHandoff(settings, make_notifier(settings)), today=lambda: TODAY)
+    port = DraftHandoff(CaseworkHandoff(settings, make_notifier(settings)), settings.public_base_url)
+    services = Services(knowledge=kb, handoff=port, today=lambda: TODAY)
     yield DialogEngine(SqlDialogStore(make_sessionmaker(db)), settings, services)
     db.dispose()
 

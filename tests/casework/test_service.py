@@ -75,6 +75,30 @@ def test_same_message_twice_gives_one_record(session, notifier, settings, build)
     assert len(session.scalars(select(Notification)).all()) == 1  # new work announced once
 
 
+def test_a_duplicate_rolls_back_only_its_own_savepoint(session, notifier, settings, build) -> None:  # type: ignore[no-untyped-def]
+    """The one dedupe check is the UNIQUE column: the second insert fails inside casework's savepoint, in the
+    same (uncommitted) transaction; the number it drew is given back and the first record is untouched."""
+    first = create_handoff(session, build("ticket", dedupe_key="dup"), notifier, settings=settings, now=NOW)
+    again = create_handoff(session, build("ticket", dedupe_key="dup"), notifier, settings=settings, now=NOW)
+    assert (again.id, again.ref, again.created) == (first.id, first.ref, False)
+    later = create_handoff(session, build("ticket", dedupe_key="next"), notifier, settings=settings, now=NOW)
+    assert (first.ref, later.ref) == ("RX-2611-0001", "RX-2611-0002")
+    session.commit()
+    assert session.scalar(select(text("count(*)")).select_from(CaseRecord)) == 2
+    assert session.scalar(select(text("count(*)")).select_from(CaseEvent)) == 2
+    assert len(session.scalars(select(Notification)).all()) == 2
+
+
+def test_a_refusal_writes_nothing(session, notifier, settings, build) -> None:  # type: ignore[no-untyped-def]
+    """Refused before any write, so the caller needs no savepoint of its own: its transaction stays clean."""
+    kept = create_handoff(session, build("ticket", dedupe_key="kept"), notifier, settings=settings, now=NOW)
+    with pytest.raises(IncompleteHandoff):
+        create_handoff(session, build("filing", defendant=None), notifier, settings=settings, now=NOW)
+    assert not session.new and not session.dirty
+    session.commit()
+    assert [r.ref for r in session.scalars(select(CaseRecord))] == [kept.ref]
+
+
 def test_reference_numbers_count_per_prefix_and_month(session, notifier, settings, build) -> None:  # type: ignore[no-untyped-def]
     refs = [
         create_handoff(session, build("ticket", dedupe_key=f"t{i}"), notifier, settings=settings, now=NOW).ref
