@@ -36,7 +36,7 @@ AREAS: tuple[tuple[str, str], ...] = (
     ("/bot/store", "database (SQLAlchemy + sqlite3)"),
     ("/casework/", "casework (records, refs, notices)"),
     ("/knowledge/", "knowledge (classifier, extraction, rules)"),
-    ("/bot/assessment", "knowledge (classifier, extraction, rules)"),
+    ("/bot/render", "templates and rendering"),
     ("/bot/wechat/", "WeChat edge (crypto, XML)"),
     ("wechatpy", "WeChat edge (crypto, XML)"),
     ("defusedxml", "WeChat edge (crypto, XML)"),

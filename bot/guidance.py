@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import prompts
 from bot.handoff import HandoffDraft, HandoffRef
+from bot.render import render_assessment
 from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
 from knowledge.validate import normalize_mobile, validate_id_number
@@ -212,7 +213,7 @@ def assess_and_render(services: Services, data: dict[str, Any], today: date) -> 
         notice.append(err.user_message)
         assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
     data["assessment"] = assessment.model_dump(mode="json")
-    return notice + list(knowledge.render(assessment))
+    return notice + render_assessment(assessment)
 
 
 def mediation_offer(services: Services, data: dict[str, Any]) -> str:

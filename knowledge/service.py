@@ -4,7 +4,8 @@
 start-up with :class:`~knowledge.errors.DataFileError`), builds the cause classifier (with the injected
 embedder, or keywords + lexical examples without one) and loads the configured court. The resulting
 :class:`Knowledge` offers the small interface the chat (``bot.guidance``) and the API (``app.routes.assess``)
-call.
+call; its :meth:`Knowledge.assess` is :func:`knowledge.assessment.assess` (the chat's wording of the result is
+``bot.render``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from knowledge.assessment import Assessment, assess
 from knowledge.causes import OTHER, CauseTable, load_causes
 from knowledge.classifier import CauseClassifier, Embedder
 from knowledge.court import Court
@@ -34,7 +36,6 @@ from knowledge.limitation import load_limitation_rules
 from knowledge.mediation import load_mediation_rules
 
 if TYPE_CHECKING:
-    from bot.assessment import Assessment
     from core.settings import Settings
     from retrieval.types import Searcher
 
@@ -126,9 +127,7 @@ class Knowledge:
     def assess(
         self, text: str, facts: dict[str, Any] | None, today: date | None, searcher: Searcher | None = None
     ) -> Assessment:
-        from bot.assessment import assess
-
-        return assess(text, facts, today, searcher=searcher, classifier=self.classifier, court=self.court)
+        return assess(self, text, facts, today, searcher=searcher)
 
     def assess_dialog(self, data: dict[str, Any], today: date, searcher: Searcher | None = None) -> Assessment:
         """Assess from the chat's dialog data (``story``, ``cause``, ``facts``)."""
@@ -136,11 +135,6 @@ class Knowledge:
         if data.get("cause"):
             facts["cause"] = data["cause"]
         return self.assess(str(data.get("story") or ""), facts, today, searcher)
-
-    def render(self, assessment: Assessment) -> list[str]:
-        from knowledge.render import render_assessment
-
-        return render_assessment(assessment)
 
 
 _UNCLEAR = {

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.deps import KnowledgeDep, SearcherDep
-from bot.assessment import MAX_TEXT_CHARS, Assessment
+from knowledge.assessment import MAX_TEXT_CHARS, Assessment
 from knowledge.errors import InputError
 
 log = logging.getLogger(__name__)

@@ -1,10 +1,11 @@
 """The assessment: from a lay story (and any facts already collected) to one typed, sourced answer.
 
-``assess(text, facts, today, *, searcher, classifier, court)`` recognises the cause (or takes
-``facts["cause"]`` when the person already confirmed it), extracts the story's facts, and computes every
-part from the tables in ``knowledge/data`` — fee, limitation, small claims, jurisdiction, evidence gaps,
+``assess(knowledge, text, facts, today, *, searcher)`` recognises the cause with the knowledge's classifier
+(or takes ``facts["cause"]`` when the person already confirmed it), extracts the story's facts, and computes
+every part from the knowledge's loaded tables — fee, limitation, small claims, jurisdiction, evidence gaps,
 mediation suitability, the risk-notice items that apply — plus similar judgments from the injected
 ``Searcher`` (never a case it did not return). Every figure is computed; every ``basis`` names its source.
+Pure legal computation: facts in, :class:`Assessment` out; the chat's wording of it is ``bot.render``.
 
 Errors: bad input raises :class:`knowledge.errors.InputError` subclasses (``user_message`` is polite
 Chinese); a failing searcher is logged and reported as "no similar cases this time", never raised.
@@ -17,18 +18,16 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jieba
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.causes import OTHER, CauseTable, load_causes
-from knowledge.classifier import CauseClassifier
-from knowledge.court import Court
+from knowledge.causes import OTHER
 from knowledge.errors import InputError
 from knowledge.evidence import check_evidence
 from knowledge.fees import FeeKind, estimate_fee, preservation_fee, to_amount
-from knowledge.intake import load_slot_tables, missing_slots, next_missing_slot, story_facts
+from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.jurisdiction import check_jurisdiction
 from knowledge.limitation import check_limitation
 from knowledge.mediation import assess_mediation
@@ -37,6 +36,9 @@ from knowledge.small_claims import check_small_claims
 from retrieval.errors import RetrievalError
 from retrieval.text import OUTCOME_NAMES, STOPWORDS
 from retrieval.types import Hit, Searcher
+
+if TYPE_CHECKING:
+    from knowledge.service import Knowledge
 
 log = logging.getLogger(__name__)
 
@@ -192,16 +194,14 @@ def _amount(facts: Mapping[str, Any]) -> Decimal | None:
     return to_amount(value)
 
 
-_SLOT_TYPES: dict[str, str] = {name: d.type for name, d in load_slot_tables().common.items()}
-
-
-def _clean_facts(given: Mapping[str, Any]) -> dict[str, Any]:
+def _clean_facts(given: Mapping[str, Any], knowledge: Knowledge) -> dict[str, Any]:
     """Check the types of known fact keys given by a caller; unknown keys pass through untouched."""
     out = dict(given)
     for key, value in given.items():
         if value is None:
             continue
-        kind = "date" if key.endswith("_date") else "evidence" if key == "evidence" else _SLOT_TYPES.get(key)
+        slot = knowledge.slots.common.get(key)
+        kind = "date" if key.endswith("_date") else "evidence" if key == "evidence" else slot.type if slot else None
         if kind == "date":
             try:
                 out[key] = date.fromisoformat(value).isoformat() if isinstance(value, str) else None
@@ -218,7 +218,8 @@ def _clean_facts(given: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _classify(text: str, facts: Mapping[str, Any], classifier: CauseClassifier, table: CauseTable) -> CauseOut:
+def _classify(text: str, facts: Mapping[str, Any], knowledge: Knowledge) -> CauseOut:
+    table = knowledge.causes
     confirmed = facts.get("cause")
     if isinstance(confirmed, str) and confirmed in table.causes:
         return CauseOut(
@@ -229,7 +230,7 @@ def _classify(text: str, facts: Mapping[str, Any], classifier: CauseClassifier, 
             summary=table.get(confirmed).summary,
             confirmed=True,
         )
-    result = classifier.classify(text)
+    result = knowledge.classifier.classify(text)
     return CauseOut(
         name=result.cause,
         confidence=result.confidence,
@@ -276,13 +277,12 @@ def _risk_conditions(
 
 
 def assess(
+    knowledge: Knowledge,
     text: str,
     facts: Mapping[str, Any] | None,
     today: date | None,
     *,
-    searcher: Searcher | None,
-    classifier: CauseClassifier,
-    court: Court,
+    searcher: Searcher | None = None,
 ) -> Assessment:
     """Assess a would-be plaintiff's case. ``facts`` (already collected) override what the text says."""
     text = (text or "").strip()
@@ -291,10 +291,10 @@ def assess(
     if len(text) > MAX_TEXT_CHARS:
         raise InputError("text too long", f"内容太长了，请控制在{MAX_TEXT_CHARS}字以内，说清主要经过就可以。")
     today = today or date.today()
-    given = _clean_facts(facts or {})
-    table = load_causes()
-    cause = _classify(text, given, classifier, table)
-    spec = table.get(cause.name)
+    given = _clean_facts(facts or {}, knowledge)
+    court = knowledge.court
+    cause = _classify(text, given, knowledge)
+    spec = knowledge.causes.get(cause.name)
     merged: dict[str, Any] = story_facts(cause.name, text, today, court)
     merged.update({k: v for k, v in given.items() if k != "cause"})
     amount = _amount(merged)
@@ -345,8 +345,8 @@ def assess(
     conditions = _risk_conditions(lim.status, bool(ev.missing_key), money_claim, jr.competent, merged)
     risks = [f"{item.title}：{item.text}" for item in applicable_risks(conditions)] if cause.name != OTHER else []
 
-    missing = missing_slots(cause.name, merged, court)
-    nxt = next_missing_slot(cause.name, merged, court)
+    missing = missing_slots(cause.name, merged, court, knowledge.slots)
+    nxt = next_missing_slot(cause.name, merged, court, knowledge.slots)
     route: Literal["filing", "arbitration", "hotline"] = spec.route
     if spec.route == "arbitration" and not jr.arbitration_first:
         route = "filing"  # wage IOU or an award already in hand
@@ -370,4 +370,4 @@ def assess(
     )
 
 
-__all__ = ["Assessment", "assess", "load_slot_tables"]
+__all__ = ["MAX_TEXT_CHARS", "Assessment", "assess"]

@@ -1,4 +1,5 @@
-"""Plain-Chinese replies for an assessment: a few short parts, each fit for a phone screen.
+"""The chat's replies for an assessment (``knowledge.assessment``): a few short plain-Chinese parts, each fit for
+a phone screen.
 
 ``render_assessment(assessment) -> list[str]`` returns, in order:
 
@@ -20,7 +21,7 @@ import prompts
 from retrieval.text import OUTCOME_NAMES
 
 if TYPE_CHECKING:
-    from bot.assessment import Assessment
+    from knowledge.assessment import Assessment
 
 MAX_PART_CHARS = 600
 _CIRCLED = "①②③④⑤"

@@ -4,17 +4,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.assessment import assess
-from knowledge._base import DATA_DIR
-from knowledge.causes import load_causes
-from knowledge.classifier import CauseClassifier
-from knowledge.court import Court
+from core.settings import Settings
+from knowledge import Knowledge, build_knowledge
+from knowledge.assessment import assess
 from knowledge.errors import InputError
 from retrieval.errors import StoreError
 from retrieval.types import Hit, SearchResult
 
 TODAY = date(2026, 11, 24)
-COURT = Court.load(DATA_DIR / "court.yaml")
 LOAN_STORY = "俺去年三月借给同事老王5万块，说好年底还，打了借条。他住在修武县，俺家在山阳区百间房。"
 
 
@@ -61,20 +58,20 @@ HITS = [
 
 
 @pytest.fixture(scope="module")
-def classifier() -> CauseClassifier:
-    return CauseClassifier(load_causes().names)
+def knowledge() -> Knowledge:
+    return build_knowledge(Settings())
 
 
-def test_loan_assessment_end_to_end(classifier: CauseClassifier) -> None:
+def test_loan_assessment_end_to_end(knowledge: Knowledge) -> None:
     searcher = FakeSearcher(HITS, {"supported": 12, "partly": 5, "rejected": 3})
-    a = assess(LOAN_STORY, None, TODAY, searcher=searcher, classifier=classifier, court=COURT)
+    a = assess(knowledge, LOAN_STORY, None, TODAY, searcher=searcher)
     assert a.cause.name == "民间借贷纠纷" and not a.cause.unsure
     assert a.facts["claim_amount_yuan"] == 50000
     assert (a.fee.acceptance_fee_yuan, a.fee.halved_yuan) == (1050, 525)
     assert a.limitation.status == "in_time" and a.limitation.deadline == date(2028, 12, 31)
     assert a.small_claims.eligible is True and a.small_claims.mode == "by_agreement"
     assert a.small_claims.threshold_yuan == 35120
-    assert a.jurisdiction.competent is True and a.jurisdiction.court == COURT.name
+    assert a.jurisdiction.competent is True and a.jurisdiction.court == knowledge.court.name
     assert "钱已经交付" in a.evidence.gaps[0]
     assert a.mediation.suitable is True and a.mediation.required_before_filing is False
     assert "不是起诉的前提条件" in a.mediation.note
@@ -87,9 +84,9 @@ def test_loan_assessment_end_to_end(classifier: CauseClassifier) -> None:
     assert any(r.startswith("不提供或者不充分提供证据") for r in a.risks)
 
 
-def test_given_facts_override_and_confirmed_cause(classifier: CauseClassifier) -> None:
+def test_given_facts_override_and_confirmed_cause(knowledge: Knowledge) -> None:
     facts = {"cause": "民间借贷纠纷", "claim_amount_yuan": 1_000_000, "mediation_willing": False, "urgency": True}
-    a = assess("他欠我钱", facts, TODAY, searcher=None, classifier=classifier, court=COURT)
+    a = assess(knowledge, "他欠我钱", facts, TODAY, searcher=None)
     assert a.cause.confirmed and a.cause.confidence == 1.0
     assert a.fee.acceptance_fee_yuan == 13800 and a.fee.halved_yuan == 6900
     assert a.fee.preservation_fee_yuan == 5000
@@ -98,24 +95,22 @@ def test_given_facts_override_and_confirmed_cause(classifier: CauseClassifier) -
     assert a.similar_cases == [] and "没有类似案例" in a.similar_note
 
 
-def test_broken_searcher_degrades_politely(classifier: CauseClassifier) -> None:
-    a = assess(LOAN_STORY, None, TODAY, searcher=BrokenSearcher([], {}), classifier=classifier, court=COURT)
+def test_broken_searcher_degrades_politely(knowledge: Knowledge) -> None:
+    a = assess(knowledge, LOAN_STORY, None, TODAY, searcher=BrokenSearcher([], {}))
     assert a.similar_cases == [] and "暂时不可用" in a.similar_note
 
 
-def test_expired_limitation_is_a_risk_not_a_bar(classifier: CauseClassifier) -> None:
+def test_expired_limitation_is_a_risk_not_a_bar(knowledge: Knowledge) -> None:
     facts = {"cause": "民间借贷纠纷", "due_date": "2019-06-01", "claim_amount_yuan": 20000}
-    a = assess("借钱不还", facts, TODAY, searcher=None, classifier=classifier, court=COURT)
+    a = assess(knowledge, "借钱不还", facts, TODAY, searcher=None)
     assert a.limitation.status == "expired"
     assert "第一百九十三条" in a.limitation.basis
     assert any(r.startswith("超过诉讼时效") for r in a.risks)
     assert a.small_claims.mode == "mandatory"
 
 
-def test_labour_goes_to_arbitration(classifier: CauseClassifier) -> None:
-    a = assess(
-        "厂里欠俺四个月工资，俺还在厂里上班，厂在山阳区", None, TODAY, searcher=None, classifier=classifier, court=COURT
-    )
+def test_labour_goes_to_arbitration(knowledge: Knowledge) -> None:
+    a = assess(knowledge, "厂里欠俺四个月工资，俺还在厂里上班，厂在山阳区", None, TODAY, searcher=None)
     assert a.cause.name == "追索劳动报酬纠纷"
     assert a.route == "arbitration" and a.jurisdiction.arbitration_first
     assert a.fee.acceptance_fee_yuan == 10
@@ -123,10 +118,8 @@ def test_labour_goes_to_arbitration(classifier: CauseClassifier) -> None:
     assert a.mediation.route == "labour_mediation_or_arbitration"
 
 
-def test_divorce_fee_is_a_range_and_no_small_claims(classifier: CauseClassifier) -> None:
-    a = assess(
-        "和老公感情破裂分居两年了想离婚，他住在温县", None, TODAY, searcher=None, classifier=classifier, court=COURT
-    )
+def test_divorce_fee_is_a_range_and_no_small_claims(knowledge: Knowledge) -> None:
+    a = assess(knowledge, "和老公感情破裂分居两年了想离婚，他住在温县", None, TODAY, searcher=None)
     assert a.cause.name == "离婚纠纷"
     assert a.fee.acceptance_fee_yuan is None and a.fee.range_yuan == [50, 300]
     assert a.small_claims.eligible is False
@@ -134,36 +127,34 @@ def test_divorce_fee_is_a_range_and_no_small_claims(classifier: CauseClassifier)
     assert a.mediation.route == "court_mediation_in_suit"
 
 
-def test_neighbour_obstruction_has_no_limitation_and_exclusive_jurisdiction(classifier: CauseClassifier) -> None:
-    a = assess(
-        "邻居盖房把俺家的路堵死了，房子在焦东街道", None, TODAY, searcher=None, classifier=classifier, court=COURT
-    )
+def test_neighbour_obstruction_has_no_limitation_and_exclusive_jurisdiction(knowledge: Knowledge) -> None:
+    a = assess(knowledge, "邻居盖房把俺家的路堵死了，房子在焦东街道", None, TODAY, searcher=None)
     assert a.cause.name == "相邻关系纠纷"
     assert a.jurisdiction.competent is True
     assert a.fee.range_yuan == [50, 100]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "借" * 2001])
-def test_bad_text(classifier: CauseClassifier, text: str) -> None:
+def test_bad_text(knowledge: Knowledge, text: str) -> None:
     with pytest.raises(InputError):
-        assess(text, None, TODAY, searcher=None, classifier=classifier, court=COURT)
+        assess(knowledge, text, None, TODAY, searcher=None)
 
 
 @pytest.mark.parametrize("amount", [-5, "abc", [1]])
-def test_bad_amount(classifier: CauseClassifier, amount: object) -> None:
+def test_bad_amount(knowledge: Knowledge, amount: object) -> None:
     with pytest.raises(InputError):
-        assess("借钱不还", {"claim_amount_yuan": amount}, TODAY, searcher=None, classifier=classifier, court=COURT)
+        assess(knowledge, "借钱不还", {"claim_amount_yuan": amount}, TODAY, searcher=None)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
-def test_any_text_gives_an_assessment_or_a_polite_error(classifier: CauseClassifier, text: str) -> None:
+def test_any_text_gives_an_assessment_or_a_polite_error(knowledge: Knowledge, text: str) -> None:
     try:
-        a = assess(text, None, TODAY, searcher=None, classifier=classifier, court=COURT)
+        a = assess(knowledge, text, None, TODAY, searcher=None)
     except InputError as exc:
         assert exc.user_message
         return
-    assert a.cause.name in load_causes().causes
+    assert a.cause.name in knowledge.causes.causes
     assert a.limitation.status in ("in_time", "expired", "unknown")
 
 
@@ -174,9 +165,9 @@ def test_any_text_gives_an_assessment_or_a_polite_error(classifier: CauseClassif
     ),
     extra=st.text(alphabet="零一二两三四五六七八九十百千万亿0123456789.,年月日号前去今上个天块元", max_size=20),
 )
-def test_amount_and_date_noise_never_crashes(classifier: CauseClassifier, text: str, extra: str) -> None:
+def test_amount_and_date_noise_never_crashes(knowledge: Knowledge, text: str, extra: str) -> None:
     try:
-        a = assess(text + extra, None, TODAY, searcher=None, classifier=classifier, court=COURT)
+        a = assess(knowledge, text + extra, None, TODAY, searcher=None)
     except InputError as exc:
         assert exc.user_message
         return

@@ -3,16 +3,13 @@ from datetime import date
 import pytest
 
 import prompts
-from bot.assessment import Assessment, assess
-from knowledge._base import DATA_DIR
-from knowledge.causes import load_causes
-from knowledge.classifier import CauseClassifier
-from knowledge.court import Court
-from knowledge.render import MAX_PART_CHARS, render_assessment
+from bot.render import MAX_PART_CHARS, render_assessment
+from core.settings import Settings
+from knowledge import Knowledge, build_knowledge
+from knowledge.assessment import Assessment, assess
 from retrieval.types import Hit, SearchResult
 
 TODAY = date(2026, 11, 24)
-COURT = Court.load(DATA_DIR / "court.yaml")
 
 
 class FakeSearcher:
@@ -36,12 +33,12 @@ class FakeSearcher:
 
 
 @pytest.fixture(scope="module")
-def classifier() -> CauseClassifier:
-    return CauseClassifier(load_causes().names)
+def knowledge() -> Knowledge:
+    return build_knowledge(Settings())
 
 
-def _assess(classifier: CauseClassifier, text: str, searcher: FakeSearcher | None = None) -> Assessment:
-    return assess(text, None, TODAY, searcher=searcher, classifier=classifier, court=COURT)
+def _assess(knowledge: Knowledge, text: str, searcher: FakeSearcher | None = None) -> Assessment:
+    return assess(knowledge, text, None, TODAY, searcher=searcher)
 
 
 STORIES = [
@@ -55,24 +52,24 @@ STORIES = [
 
 
 @pytest.mark.parametrize("story", STORIES)
-def test_parts_are_short_and_complete(classifier: CauseClassifier, story: str) -> None:
-    parts = render_assessment(_assess(classifier, story, FakeSearcher()))
+def test_parts_are_short_and_complete(knowledge: Knowledge, story: str) -> None:
+    parts = render_assessment(_assess(knowledge, story, FakeSearcher()))
     assert 4 <= len(parts) <= 5
     assert all(0 < len(p) <= MAX_PART_CHARS for p in parts)
     assert parts[0].startswith("【您的纠纷】")
     assert "不是起诉的前提条件" in parts[-1] and "1." in parts[-1] and "3." in parts[-1]
 
 
-def test_similar_cases_cite_only_what_the_searcher_returned(classifier: CauseClassifier) -> None:
-    parts = render_assessment(_assess(classifier, STORIES[0], FakeSearcher()))
+def test_similar_cases_cite_only_what_the_searcher_returned(knowledge: Knowledge) -> None:
+    parts = render_assessment(_assess(knowledge, STORIES[0], FakeSearcher()))
     assert "(2020)豫0811民初45号" in parts[0]
     assert "支持原告请求9份" in parts[0]
-    none = render_assessment(_assess(classifier, STORIES[0], None))
+    none = render_assessment(_assess(knowledge, STORIES[0], None))
     assert "民初" not in none[0] and "没有类似案例" in none[0]
 
 
-def test_figures_in_the_text(classifier: CauseClassifier) -> None:
-    parts = render_assessment(_assess(classifier, STORIES[0]))
+def test_figures_in_the_text(knowledge: Knowledge) -> None:
+    parts = render_assessment(_assess(knowledge, STORIES[0]))
     text = "\n".join(parts)
     assert "1,050元" in text and "525元" in text
     assert "2028年12月31日" in text
@@ -80,8 +77,15 @@ def test_figures_in_the_text(classifier: CauseClassifier) -> None:
     assert "本院有管辖权" in text
 
 
-def test_expired_wording_never_says_barred(classifier: CauseClassifier) -> None:
-    text = "\n".join(render_assessment(_assess(classifier, STORIES[4])))
+def test_a_dialog_assessment_renders_its_fee(knowledge: Knowledge) -> None:
+    facts = {"due_date": "2025-06-01", "evidence": ["借条"]}
+    data = {"story": "朋友借了我3万一直不还", "cause": "民间借贷纠纷", "facts": facts}
+    parts = render_assessment(knowledge.assess_dialog(data, TODAY))
+    assert len(parts) >= 4 and "550元" in "\n".join(parts)
+
+
+def test_expired_wording_never_says_barred(knowledge: Knowledge) -> None:
+    text = "\n".join(render_assessment(_assess(knowledge, STORIES[4])))
     assert "可能已超过" in text and "对方提出" in text
 
 
