@@ -4,16 +4,20 @@ Flow of ``DialogEngine.handle`` (DESIGN.md, "The flow of one message"):
 
 1. open one store transaction; if the message has a dedupe key, claim it — a retry of a message already
    handled gets the stored reply back and nothing else happens;
-2. load the dialog record of the sender (``SessionKey(channel, user_id)``);
+2. load the dialog record of the sender (``SessionKey(channel, user_id)``) and read its data as the typed
+   ``Consultation`` (the one conversion between the stored JSON and the model: here, at the engine's boundary);
 3. run one step of the transition table (``bot.flow``): global commands first, then the handler of the
-   current state; the step is pure — it returns the next state, the reply and a list of effects;
-4. carry out the effects (hand-off records, audit rows) in the same transaction, save the new record,
+   current state; the step is pure — it returns the next state, the reply, the new consultation and a list of
+   effects;
+4. carry out the effects (``bot.effects``: hand-off records, progress, the person's actions) in the same
+   transaction — they return a new step, checked against the table like the handler's — save the new record,
    store the reply against the dedupe key, commit;
 5. paginate the reply for the channel (WeChat: ≤ the text limit per message, "回复 1 继续" for the rest).
 
 Errors: a ``DuplicateMessage`` from a concurrent worker is answered with the reply that worker stored;
-anything else rolls the transaction back (nothing half-written) and the person gets a polite
-"稍后再试" answer with the hotline; the error is logged with ID/phone numbers masked.
+a database still locked after three tries gets the "busy, try again" answer; anything else rolls the
+transaction back (nothing half-written) and the person gets a polite "稍后再试" answer with the hotline; the
+error is logged with ID/phone numbers masked.
 """
 
 from __future__ import annotations
@@ -21,43 +25,47 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import OperationalError
 
 import prompts
 from bot import flow
+from bot.consultation import Consultation
+from bot.effects import HandoffService, run_effects
 from bot.messages import Channel, Incoming, Outgoing
-from bot.paging import PAGES_KEY, pack, paginate
+from bot.paging import pack, paginate
 from bot.store import DialogRecord, DialogStore, DuplicateMessage, SessionKey
 from core.pii import mask_text
 from core.settings import Settings
+from knowledge import Knowledge
+from retrieval.types import Searcher
+
+if TYPE_CHECKING:
+    from bot.llm import Phraser
 
 log = logging.getLogger(__name__)
 
 
-class EngineError(Exception):
-    """Base of the engine's own errors (never shown to a litigant)."""
-
-
-@dataclass
+@dataclass(frozen=True)
 class Services:
-    """What steps may consult (all optional so the engine runs with nothing but a store)."""
+    """What steps may consult. Frozen: the runtime publishes the searcher, once the index is ready, by giving the
+    engine a new ``Services`` (``dataclasses.replace``)."""
 
-    knowledge: Any = None  # knowledge.Knowledge
-    searcher: Any = None  # retrieval.types.Searcher
-    handoff: Any = None  # bot.handoff.HandoffPort
+    knowledge: Knowledge
+    searcher: Searcher | None = None  # None until the judgment index is ready (or when it is unavailable)
+    handoff: HandoffService | None = None  # None: hand-offs answer "unavailable" (the memory store has no session)
+    phraser: Phraser | None = None  # the optional LLM (bot.llm.make_phraser); None: template replies only
     today: Callable[[], date] = date.today
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class DialogEngine:
-    def __init__(self, store: DialogStore, settings: Settings, services: Services | None = None) -> None:
+    def __init__(self, store: DialogStore, settings: Settings, services: Services) -> None:
         self.store = store
         self.settings = settings
-        self.services = services or Services()
+        self.services = services
         flow.validate_table()
 
     # ------------------------------------------------------------------------------------------- public
@@ -69,6 +77,12 @@ class DialogEngine:
             stored = dup.reply or self._stored_reply(_dedupe(msg)) or {}
             log.info("duplicate message answered from the store")
             return _outgoing(stored)
+        except OperationalError as exc:
+            if not _locked(exc):
+                log.exception("step failed for %s", mask_text(msg.user_id))
+                return Outgoing.of(prompts.load("error_generic"))
+            log.warning("database still locked after retries for %s", mask_text(msg.user_id))
+            return Outgoing.of(prompts.load("busy_retry"))
         except Exception:  # the one place that turns any failure into a polite answer
             log.exception("step failed for %s", mask_text(msg.user_id))
             return Outgoing.of(prompts.load("error_generic"))
@@ -84,8 +98,9 @@ class DialogEngine:
             record = tx.load(key)
             if record is None:
                 return
+            c = Consultation.load(record.data)
             pages = pack(reply.parts, self.settings.wechat_text_limit_bytes - 60)
-            record.data[PAGES_KEY] = pages + list(record.data.get(PAGES_KEY) or [])
+            record.data = c.replace(pages=(*pages, *c.pages)).dump()
             tx.save(key, record)
 
     def reset(self, channel: Channel, user_id: str) -> None:
@@ -99,7 +114,7 @@ class DialogEngine:
             try:
                 return self._handle_once(msg)
             except OperationalError as exc:
-                if "locked" not in str(exc) or attempt == 2:
+                if not _locked(exc) or attempt == 2:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
@@ -126,23 +141,36 @@ class DialogEngine:
                 if stored is not None:
                     raise DuplicateMessage(stored)
             snapshot = tx.load(key)
-        step = flow.run_step(ctx, snapshot or DialogRecord(state=flow.S.NEW.value))  # load() returns a copy
+        step = _step(ctx, snapshot)
         with self.store.transaction() as tx:
             if dedupe:
                 tx.claim_message(dedupe, key)
             current = tx.load(key)
-            record = current or DialogRecord(state=flow.S.NEW.value)
             if _moved(snapshot, current):
-                step = flow.run_step(ctx, record)
-            extra_parts = flow.apply_effects(ctx, tx, step)
-            reply = Outgoing(parts=step.reply.parts + extra_parts, quick_replies=step.reply.quick_replies)
-            new_record = DialogRecord(state=step.next_state.value, data=step.data, version=record.version)
-            if not step.is_page:
-                reply = paginate(reply, new_record, msg.channel, self.settings.wechat_text_limit_bytes)
-            tx.save(key, new_record)
+                step = _step(ctx, current)
+            state = flow.state_of(current.state if current else None)
+            done = run_effects(ctx, tx, step, refused_to=flow.REFUSED.get(state, state))
+            done = flow.check_refused(state, done)
+            reply, consultation = done.reply, done.consultation
+            if not done.is_page:
+                reply, waiting = paginate(reply, msg.channel, self.settings.wechat_text_limit_bytes)
+                consultation = consultation.replace(pages=waiting)
+            version = current.version if current else 0
+            tx.save(key, DialogRecord(state=done.next_state.value, data=consultation.dump(), version=version))
             if dedupe:
                 tx.store_reply(dedupe, _as_dict(reply))
         return reply
+
+
+def _step(ctx: flow.StepContext, record: DialogRecord | None) -> flow.Step:
+    """One step from the stored record: its state, and its data read as the consultation."""
+    if record is None:
+        return flow.run_step(ctx, flow.S.NEW, Consultation())
+    return flow.run_step(ctx, flow.state_of(record.state), Consultation.load(record.data))
+
+
+def _locked(exc: OperationalError) -> bool:
+    return "locked" in str(exc)
 
 
 def _moved(before: DialogRecord | None, now: DialogRecord | None) -> bool:

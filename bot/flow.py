@@ -1,30 +1,44 @@
-"""The conversation as data: states, the transition table, global commands, and the effects a step asks for.
+"""The conversation as data: states, the transition table, global commands, and the step a message takes.
 
-A handler is a function ``(ctx, record) -> Step``. It reads the message and the dialog record and
-*returns* the next state, the reply and a list of effects; it writes nothing. The engine carries out the
-effects (hand-off records, audit rows) in the step's transaction. ``TRANSITIONS`` lists, for each state,
-the states its handler may move to; ``validate_table()`` refuses a table with a state that has no handler
-or an edge to an unknown state, and ``run_step`` refuses a handler that moves along an undeclared edge.
-``bot/dialog.mmd`` is the picture of ``TRANSITIONS`` (``python -m bot.flow --mermaid`` regenerates it; a
-test checks that the committed file is current).
+A handler is a function ``(ctx, consultation) -> Step``. It reads the message and the consultation and *returns*
+the next state, the reply, the new consultation and the effects it asks for (hand-off records, progress
+queries); it writes nothing, and it never calls the handler of another state. Logic two handlers share is a
+helper that returns a ``Step`` and names the states it may lead to (``TAKE_STORY``, ``NEXT_OR_ASSESS``);
+``TRANSITIONS`` is built from those sets.
 
-The guidance itself (recognition, intake slots, assessment) is in ``bot.guidance``; this module only
-routes between the steps.
+The table is the whole truth:
+
+- ``TRANSITIONS`` lists, for each state, the states its handler may move to (every state may also stay);
+- ``GLOBAL_EDGES`` lists where each global command leads, from every state (重新开始 → ask_story, 取消 → new,
+  转人工 → ticket_desc; the others answer and stay);
+- ``REFUSED`` lists, for each state whose step asks for a hand-off, where the person lands when casework refuses
+  it or the hand-off service is unavailable (``bot.effects`` carries the effects out).
+
+``validate_table()`` refuses a table with a state that has no handler or an edge to an unknown state;
+``run_step`` refuses a handler that moves along an undeclared edge, and the engine checks the step that the
+effects returned the same way (``check_edge``). ``bot/dialog.mmd`` is the picture of the table
+(``python -m bot.flow --mermaid`` regenerates it; a test checks that the committed file is current).
+
+The guidance itself (recognition, intake slots, assessment, the filing form) is in ``bot.guidance``; the words
+the person types are the table ``prompts/commands.yaml``, the sentences the bot says are ``prompts/*.txt``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import prompts
 from bot import guidance
-from bot.handoff import HandoffDraft, HandoffRefusedError
+from bot.consultation import Consultation
+from bot.effects import CreateHandoff, Effect, PersonAction, ShowProgress
+from bot.guidance import OTHER, norm, say
 from bot.messages import (
     EventKind,
     Incoming,
@@ -35,8 +49,9 @@ from bot.messages import (
     MenuKey,
     Outgoing,
 )
-from bot.paging import CONTINUE_WORDS, next_page
-from bot.store import DialogRecord, DialogTx, SessionKey
+from bot.paging import next_page
+from bot.store import SessionKey
+from knowledge.errors import InputError
 
 if TYPE_CHECKING:
     from bot.engine import Services
@@ -59,13 +74,14 @@ class S(StrEnum):
 # ------------------------------------------------------------------------------------------ the step
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepContext:
     msg: Incoming
     key: SessionKey
     settings: Settings
     services: Services
     today: date
+    state: S = S.NEW  # the state the step starts from (run_step sets it)
 
     @property
     def text(self) -> str:
@@ -78,98 +94,64 @@ class StepContext:
 
 
 @dataclass(frozen=True)
-class CreateHandoff:
-    draft: HandoffDraft
-
-
-@dataclass(frozen=True)
-class ShowProgress:
-    pass
-
-
-@dataclass(frozen=True)
-class PersonAction:
-    reference: str
-    action: str  # "resubmit" | "withdraw"
-
-
-Effect = CreateHandoff | ShowProgress | PersonAction
-
-# "已补正 LA-2611-0001" (corrections made, after the one-time correction notice), "撤回 TJ-2611-0003".
-_RECORD_ACTION = re.compile(
-    r"^\s*(?P<verb>已补正|已经补正|补正好了|已更正|已补充|撤回|撤销|申请撤回)\s*[:：]?\s*(?P<ref>[A-Za-z]{2}-\d{4}-\d{4,})\s*$"
-)
-
-
-@dataclass
 class Step:
     next_state: S
     reply: Outgoing
-    data: dict[str, Any]
-    effects: list[Effect] = field(default_factory=list)
+    consultation: Consultation
+    effects: tuple[Effect, ...] = ()
     is_page: bool = False  # the reply is a waiting page: do not paginate again
 
 
-Handler = Callable[[StepContext, DialogRecord], Step]
+Handler = Callable[[StepContext, Consultation], Step]
 
 
-def say(name: str, **values: object) -> str:
-    return prompts.load(name, **values)
+def _stay(ctx: StepContext, c: Consultation, reply: Outgoing, *effects: Effect) -> Step:
+    return Step(ctx.state, reply, c, effects=effects)
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[\s，。！？,.!?、~～…\"'“”‘’]+", "", text).strip().lower()
+def _quick(*names: str) -> tuple[str, ...]:
+    quick = prompts.commands().quick
+    return tuple(getattr(quick, name) for name in names)
 
 
-YES = frozenset({"是", "是的", "对", "对的", "确认", "同意", "好", "好的", "可以", "中", "行", "嗯", "y", "yes", "ok"})
-NO = frozenset({"不是", "不对", "否", "不", "不同意", "不用", "算了", "n", "no"})
+ROUTES_QUICK = ("1", "2", "3")
 
 
 # ------------------------------------------------------------------------------- global commands
 
-GLOBAL_COMMANDS: dict[str, str] = {
-    "重新开始": "restart",
-    "重来": "restart",
-    "开始咨询": "restart",
-    "取消": "cancel",
-    "退出": "cancel",
-    "转人工": "human",
-    "人工": "human",
-    "人工客服": "human",
-    "查询进度": "progress",
-    "进度": "progress",
-    "查进度": "progress",
-    "帮助": "help",
-    "菜单": "help",
-    "help": "help",
-}
 MENU_COMMANDS: dict[str, str] = {MenuKey.START: "restart", MenuKey.PROGRESS: "progress", MenuKey.HUMAN: "human"}
 
 
-def _restart(ctx: StepContext, rec: DialogRecord) -> Step:
-    return Step(S.ASK_STORY, Outgoing.of(say("ask_story")), {})
+def _record_action_pattern() -> re.Pattern[str]:
+    actions = prompts.commands().record_actions
+    verbs = sorted([*actions.resubmit, *actions.withdraw], key=len, reverse=True)
+    return re.compile(
+        rf"^\s*(?P<verb>{'|'.join(map(re.escape, verbs))})\s*[:：]?\s*(?P<ref>[A-Za-z]{{2}}-\d{{4}}-\d{{4,}})\s*$"
+    )
 
 
-def _cancel(ctx: StepContext, rec: DialogRecord) -> Step:
-    return Step(S.NEW, Outgoing.of(say("cancelled"), quick=("开始咨询",)), {})
+def _ask_story_again(ctx: StepContext, c: Consultation) -> Step:
+    return Step(S.ASK_STORY, Outgoing.of(say("ask_story")), Consultation())
 
 
-def _human(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    data["return_state"] = rec.state
-    return Step(S.TICKET_DESC, Outgoing.of(say("ticket_ask"), quick=("取消",)), data)
+def _cancel(ctx: StepContext, c: Consultation) -> Step:
+    return Step(S.NEW, Outgoing.of(say("cancelled"), quick=_quick("start")), Consultation())
 
 
-def _progress(ctx: StepContext, rec: DialogRecord) -> Step:
-    return Step(S(rec.state), Outgoing(), dict(rec.data), effects=[ShowProgress()])
+def _human(ctx: StepContext, c: Consultation) -> Step:
+    return ask_ticket(c)
 
 
-def _help(ctx: StepContext, rec: DialogRecord) -> Step:
-    return Step(S(rec.state), Outgoing.of(say("help")), dict(rec.data))
+def _progress(ctx: StepContext, c: Consultation) -> Step:
+    return _stay(ctx, c, Outgoing(), ShowProgress())
+
+
+def _help(ctx: StepContext, c: Consultation) -> Step:
+    return _stay(ctx, c, Outgoing.of(say("help")))
 
 
 GLOBAL_HANDLERS: dict[str, Handler] = {
-    "restart": _restart,
+    "restart": _ask_story_again,
     "cancel": _cancel,
     "human": _human,
     "progress": _progress,
@@ -177,240 +159,208 @@ GLOBAL_HANDLERS: dict[str, Handler] = {
 }
 
 
-def _record_action(ctx: StepContext, rec: DialogRecord) -> Step | None:
-    match = _RECORD_ACTION.match(ctx.text)
+def _record_action(ctx: StepContext, c: Consultation) -> Step | None:
+    match = _record_action_pattern().match(ctx.text)
     if not match:
         return None
-    action = "withdraw" if match["verb"].startswith(("撤", "申请撤")) else "resubmit"
-    effect = PersonAction(reference=match["ref"].upper(), action=action)
-    return Step(S(rec.state), Outgoing(), dict(rec.data), effects=[effect])
+    withdraw = match["verb"] in prompts.commands().record_actions.withdraw
+    effect = PersonAction(reference=match["ref"].upper(), action="withdraw" if withdraw else "resubmit")
+    return _stay(ctx, c, Outgoing(), effect)
 
 
 def _global_command(ctx: StepContext) -> str | None:
     msg = ctx.msg
     if isinstance(msg, IncomingEvent) and msg.event is EventKind.MENU_CLICK and msg.key:
         return MENU_COMMANDS.get(msg.key)
-    return GLOBAL_COMMANDS.get(_norm(ctx.text))
+    return prompts.commands().command(norm(ctx.text))
+
+
+# ------------------------------------------------------------------------- helpers shared by handlers
+
+TAKE_STORY = frozenset({S.CONFIRM_CAUSE, S.CHOOSE_ROUTE})
+
+
+def take_story(ctx: StepContext) -> Step:
+    """A story: recognise the cause and ask the person to confirm it (or pick one of the closest); a dispute we do
+    not analyse goes straight to the routes. Leads to ``TAKE_STORY``; starts a fresh consultation."""
+    knowledge = ctx.services.knowledge
+    story, note = guidance.clip(ctx.text, ctx.settings.max_text_chars)
+    recog = guidance.recognise(knowledge, story)
+    c = Consultation(
+        story=story,
+        facts=guidance.extract_facts(knowledge, story, recog.cause, ctx.today),
+        candidates=recog.candidates,
+    )
+    parts = [note] if note else []
+    if recog.cause == OTHER:
+        parts.append(say("cause_other"))
+        return Step(S.CHOOSE_ROUTE, Outgoing.of(*parts, quick=("2", "3")), c.replace(cause=OTHER))
+    if recog.unsure:
+        parts.append(guidance.render_candidates(recog.candidates))
+        quick = (*(str(i + 1) for i in range(len(recog.candidates))), _quick("none_of_these")[0])
+        return Step(S.CONFIRM_CAUSE, Outgoing.of(*parts, quick=quick), c)
+    parts.append(say("confirm_cause", cause=recog.cause, gloss=knowledge.gloss(recog.cause)))
+    return Step(S.CONFIRM_CAUSE, Outgoing.of(*parts, quick=_quick("affirm", "deny")), c.replace(cause=recog.cause))
+
+
+NEXT_OR_ASSESS = frozenset({S.INTAKE, S.CHOOSE_ROUTE})
+
+
+def ask_next_or_assess(ctx: StepContext, c: Consultation, *before: str) -> Step:
+    """The next missing fact's question, or — when none is left — the assessment and the routes. ``before`` are
+    reply parts to send first (an acknowledgement). Leads to ``NEXT_OR_ASSESS``."""
+    slot = guidance.next_question(ctx.services.knowledge, c)
+    if slot is not None:
+        asked = c.asked if slot.name in c.asked else (*c.asked, slot.name)
+        c = c.replace(asking=slot.name, asked=asked)
+        return Step(S.INTAKE, Outgoing.of(*before, slot.question, quick=slot.quick_replies), c)
+    c, parts = guidance.assess_and_render(ctx.services, c.replace(asking=None), ctx.today)
+    return Step(S.CHOOSE_ROUTE, Outgoing.of(*before, *parts, quick=ROUTES_QUICK), c)
+
+
+def ask_ticket(c: Consultation) -> Step:
+    """What the person wants a human (12368) to do. Leads to ``TICKET_DESC``."""
+    return Step(S.TICKET_DESC, Outgoing.of(say("ticket_ask"), quick=_quick("cancel")), c)
+
+
+def ask_form_field(ctx: StepContext, c: Consultation, *before: str) -> Step:
+    """The next filing-form field's question (``FILING_FORM``), or the summary to confirm (``FILING_CONFIRM``) when
+    the form is complete — which a form just emptied (choosing 网上立案, 修改) never is."""
+    slot = guidance.next_form_field(ctx, c)
+    if slot is not None:
+        return Step(S.FILING_FORM, Outgoing.of(*before, slot.question), c.replace(asking=slot.name))
+    c = c.replace(asking=None)
+    summary = guidance.render_filing_summary(ctx, c)
+    return Step(S.FILING_CONFIRM, Outgoing.of(*before, summary, quick=_quick("confirm", "cancel")), c)
 
 
 # ------------------------------------------------------------------------------------ state handlers
 
 
-def _new(ctx: StepContext, rec: DialogRecord) -> Step:
+def _new(ctx: StepContext, c: Consultation) -> Step:
     """First contact (or after 取消): a story typed straight away is taken as the story."""
     if guidance.looks_like_story(ctx.text):
-        return _ask_story(ctx, DialogRecord(state=S.ASK_STORY.value))
-    welcome = say("welcome", court=guidance.court_name(ctx.services))
-    return Step(S.ASK_STORY, Outgoing.of(welcome, say("ask_story")), {})
+        return take_story(ctx)
+    welcome = say("welcome", court=ctx.services.knowledge.court_name)
+    return Step(S.ASK_STORY, Outgoing.of(welcome, say("ask_story")), Consultation())
 
 
-def _ask_story(ctx: StepContext, rec: DialogRecord) -> Step:
-    text = ctx.text
-    if not guidance.looks_like_story(text):
-        return Step(S.ASK_STORY, Outgoing.of(say("story_too_short")), dict(rec.data))
-    story, note = guidance.clip(text, ctx.settings.max_text_chars)
-    data: dict[str, Any] = {"story": story}
-    recog = guidance.recognise(ctx.services.knowledge, story)
-    data["facts"] = guidance.extract_facts(ctx.services.knowledge, story, recog.cause, ctx.today)
-    parts = [note] if note else []
-    if recog.cause is None:
-        # No knowledge tables loaded: echo what was understood and offer the routes (the first conversation).
-        data["cause"] = None
-        parts.append(say("echo_story", summary=guidance.summarise(story)))
-        parts.append(say("routes", mediation_line=say("mediation_voluntary")))
-        return Step(S.CHOOSE_ROUTE, Outgoing.of(*parts, quick=("1", "2", "3")), data)
-    data["candidates"] = recog.candidates
-    if recog.cause == guidance.OTHER:
-        parts.append(say("cause_other"))
-        return Step(S.CHOOSE_ROUTE, Outgoing.of(*parts, quick=("2", "3")), data | {"cause": guidance.OTHER})
-    if recog.unsure:
-        parts.append(guidance.render_candidates(recog.candidates))
-        quick = (*(str(i + 1) for i in range(len(recog.candidates))), "0")
-        return Step(S.CONFIRM_CAUSE, Outgoing.of(*parts, quick=quick), data)
-    data["cause"] = recog.cause
-    parts.append(say("confirm_cause", cause=recog.cause, gloss=guidance.gloss(ctx.services.knowledge, recog.cause)))
-    return Step(S.CONFIRM_CAUSE, Outgoing.of(*parts, quick=("是", "不是")), data)
+def _ask_story(ctx: StepContext, c: Consultation) -> Step:
+    if not guidance.looks_like_story(ctx.text):
+        return _stay(ctx, c, Outgoing.of(say("story_too_short")))
+    return take_story(ctx)
 
 
-def _confirm_cause(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    answer = _norm(ctx.text)
-    candidates: list[str] = list(data.get("candidates") or [])
+def _confirm_cause(ctx: StepContext, c: Consultation) -> Step:
+    words = prompts.commands()
+    answer = norm(ctx.text)
     chosen: str | None = None
-    if data.get("cause") and answer in YES:
-        chosen = data["cause"]
-    elif answer.isdigit() and 1 <= int(answer) <= len(candidates) and not data.get("cause"):
-        chosen = candidates[int(answer) - 1]
-    elif answer in NO or answer == "0":
-        others = [c for c in candidates if c != data.get("cause")]
-        if data.get("cause") and others:
-            data["cause"] = None
-            return Step(S.CONFIRM_CAUSE, Outgoing.of(guidance.render_candidates(others)), data | {"candidates": others})
-        data["cause"] = guidance.OTHER
-        return Step(S.CHOOSE_ROUTE, Outgoing.of(say("cause_other"), quick=("2", "3")), data)
+    if c.cause and answer in words.affirm:
+        chosen = c.cause
+    elif answer.isdigit() and 1 <= int(answer) <= len(c.candidates) and not c.cause:
+        chosen = c.candidates[int(answer) - 1]
+    elif answer in words.deny or answer == words.quick.none_of_these:
+        others = tuple(name for name in c.candidates if name != c.cause)
+        if c.cause and others:
+            return _stay(ctx, c.replace(cause=None, candidates=others), Outgoing.of(guidance.render_candidates(others)))
+        return Step(S.CHOOSE_ROUTE, Outgoing.of(say("cause_other"), quick=("2", "3")), c.replace(cause=OTHER))
     else:
-        named = guidance.cause_named(ctx.services.knowledge, ctx.text)
-        if named:
-            chosen = named
+        chosen = guidance.cause_named(ctx.services.knowledge, ctx.text)
     if chosen is None:
-        return Step(S.CONFIRM_CAUSE, Outgoing.of(say("confirm_cause_again")), data)
-    data["cause"] = chosen
-    data["facts"] = guidance.extract_facts(ctx.services.knowledge, data.get("story", ""), chosen, ctx.today)
-    return _ask_next_or_assess(ctx, data)
+        return _stay(ctx, c, Outgoing.of(say("confirm_cause_again")))
+    facts = guidance.extract_facts(ctx.services.knowledge, c.story, chosen, ctx.today)
+    return ask_next_or_assess(ctx, c.replace(cause=chosen, facts=facts))
 
 
-def _ask_next_or_assess(ctx: StepContext, data: dict[str, Any]) -> Step:
-    question = guidance.next_question(ctx.services.knowledge, data)
-    if question is not None:
-        slot, text, quick = question
-        data["asking"] = slot
-        asked = list(data.get("asked") or [])
-        if slot not in asked:
-            asked.append(slot)
-        data["asked"] = asked
-        return Step(S.INTAKE, Outgoing.of(text, quick=quick), data)
-    data.pop("asking", None)
-    parts = guidance.assess_and_render(ctx.services, data, ctx.today)
-    return Step(S.CHOOSE_ROUTE, Outgoing.of(*parts, quick=("1", "2", "3")), data)
-
-
-def _intake(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
+def _intake(ctx: StepContext, c: Consultation) -> Step:
+    knowledge = ctx.services.knowledge
     text = ctx.text.strip()
-    if _norm(text) in {"上一步", "返回", "back"}:
-        data = guidance.go_back(data)
-        return _ask_next_or_assess(ctx, data)
-    corrected = guidance.correct(ctx.services.knowledge, data, text, ctx.today)
+    if norm(text) in prompts.commands().back:
+        return ask_next_or_assess(ctx, guidance.go_back(c))
+    corrected = guidance.correct(knowledge, c, text, ctx.today)
     if corrected is not None:
-        step = _ask_next_or_assess(ctx, corrected)
-        return Step(
-            step.next_state, Outgoing.of(say("corrected"), *step.reply.parts, quick=step.reply.quick_replies), step.data
-        )
-    result = guidance.take_answer(ctx.services.knowledge, data, text, ctx.today)
+        return ask_next_or_assess(ctx, corrected, say("corrected"))
+    result = guidance.take_answer(knowledge, c, text, ctx.today)
     if result.error:
-        return Step(S.INTAKE, Outgoing.of(result.error), result.data)
-    data = result.data
-    parts = [result.ack] if result.ack else []
-    step = _ask_next_or_assess(ctx, data)
+        return _stay(ctx, result.consultation, Outgoing.of(result.error))
+    return ask_next_or_assess(ctx, result.consultation, result.ack)
+
+
+def _choose_route(ctx: StepContext, c: Consultation) -> Step:
+    route = prompts.commands().route(norm(ctx.text))
+    if route == "mediation":
+        return Step(S.MEDIATION_CONSENT, Outgoing.of(guidance.mediation_offer(c), quick=_quick("agree", "cancel")), c)
+    if route == "filing":
+        return ask_form_field(ctx, c.replace(form={}), say("filing_intro"))
+    if route == "human":
+        return ask_ticket(c)
+    corrected = guidance.correct(ctx.services.knowledge, c, ctx.text, ctx.today)
+    if corrected is not None:
+        return ask_next_or_assess(ctx, corrected, say("corrected"))
+    if guidance.looks_like_story(ctx.text) and len(ctx.text) > 15:
+        # More detail about the dispute: when it adds facts, fold it into the story and assess again.
+        added = guidance.add_to_story(ctx.services.knowledge, c, ctx.text, ctx.settings.max_text_chars, ctx.today)
+        if added is not None:
+            return ask_next_or_assess(ctx, added)
+    return _stay(ctx, c, Outgoing.of(say("routes_again"), quick=ROUTES_QUICK))
+
+
+def _mediation_consent(ctx: StepContext, c: Consultation) -> Step:
+    words = prompts.commands()
+    answer = norm(ctx.text)
+    if answer in words.deny:
+        return Step(S.CHOOSE_ROUTE, Outgoing.of(say("mediation_declined"), quick=("2", "3")), c)
+    if not (answer.startswith(words.consent) or answer in words.affirm):
+        return _stay(ctx, c, Outgoing.of(say("mediation_consent_again")))
+    area = ctx.services.knowledge.find_area(ctx.text) or c.facts.get("area")
     return Step(
-        step.next_state,
-        Outgoing(parts=tuple(parts) + step.reply.parts, quick_replies=step.reply.quick_replies),
-        step.data,
+        S.DONE,
+        Outgoing(),
+        c,
+        effects=(CreateHandoff(guidance.handoff_draft("referral", ctx, c, area=area, consent=True)),),
     )
 
 
-ROUTE_WORDS = {
-    "1": "mediation",
-    "调解": "mediation",
-    "人民调解": "mediation",
-    "愿意调解": "mediation",
-    "先调解": "mediation",
-    "2": "filing",
-    "立案": "filing",
-    "网上立案": "filing",
-    "起诉": "filing",
-    "我要起诉": "filing",
-    "直接起诉": "filing",
-    "3": "human",
-    "12368": "human",
-    "热线": "human",
-    "人工服务": "human",
-}
+def _filing_form(ctx: StepContext, c: Consultation) -> Step:
+    field = c.asking or ""
+    try:
+        value = ctx.services.knowledge.answer_form_field(field, ctx.text)
+    except InputError as err:
+        return _stay(ctx, c, Outgoing.of(err.user_message))
+    form = guidance.readable_form(ctx, c)  # drops a field that no longer decrypts: it is asked again
+    form[field] = guidance.seal_form_value(ctx, field, value)
+    return ask_form_field(ctx, c.replace(form=form))
 
 
-def _choose_route(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    route = ROUTE_WORDS.get(_norm(ctx.text))
-    if route == "mediation":
+def _filing_confirm(ctx: StepContext, c: Consultation) -> Step:
+    words = prompts.commands()
+    answer = norm(ctx.text)
+    if answer in words.affirm or answer.startswith(words.confirm):
         return Step(
-            S.MEDIATION_CONSENT, Outgoing.of(guidance.mediation_offer(ctx.services, data), quick=("同意", "取消")), data
+            S.DONE,
+            Outgoing(),
+            c,
+            effects=(CreateHandoff(guidance.handoff_draft("filing", ctx, c, area=None, consent=True)),),
         )
-    if route == "filing":
-        data["form"] = {}
-        field_name, prompt_text = guidance.next_filing_field(data)
-        data["asking"] = field_name
-        return Step(S.FILING_FORM, Outgoing.of(say("filing_intro"), prompt_text), data)
-    if route == "human":
-        return _human(ctx, rec)
-    corrected = guidance.correct(ctx.services.knowledge, data, ctx.text, ctx.today)
-    if corrected is not None:
-        step = _ask_next_or_assess(ctx, corrected)
-        return Step(
-            step.next_state, Outgoing.of(say("corrected"), *step.reply.parts, quick=step.reply.quick_replies), step.data
-        )
-    if guidance.looks_like_story(ctx.text) and len(ctx.text) > 15:
-        # More detail about the dispute: when it adds facts, fold it into the story and assess again.
-        story = (data.get("story", "") + "\n" + ctx.text)[: ctx.settings.max_text_chars]
-        known = dict(data.get("facts") or {})
-        found = guidance.extract_facts(ctx.services.knowledge, ctx.text, data.get("cause"), ctx.today)
-        new = {k: v for k, v in found.items() if v not in (None, "", [], {}) and k not in known}
-        if new:
-            data["story"] = story
-            data["facts"] = {**known, **new}
-            return _ask_next_or_assess(ctx, data)
-    return Step(S.CHOOSE_ROUTE, Outgoing.of(say("routes_again"), quick=("1", "2", "3")), data)
+    if answer in words.edit:
+        return ask_form_field(ctx, c.replace(form={}))
+    return _stay(ctx, c, Outgoing.of(say("filing_confirm_again"), quick=_quick("confirm", "edit", "cancel")))
 
 
-def _mediation_consent(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    answer = ctx.text.strip()
-    head = _norm(answer)[:3]
-    if _norm(answer) in NO:
-        return Step(S.CHOOSE_ROUTE, Outgoing.of(say("mediation_declined"), quick=("2", "3")), data)
-    if not (head.startswith("同意") or _norm(answer) in YES):
-        return Step(S.MEDIATION_CONSENT, Outgoing.of(say("mediation_consent_again")), data)
-    area = guidance.find_area(ctx.services.knowledge, answer) or (data.get("facts") or {}).get("area")
-    draft = guidance.handoff_draft("referral", ctx, data, area=area, consent=True)
-    return Step(S.DONE, Outgoing(), data, effects=[CreateHandoff(draft)])
+def _ticket_desc(ctx: StepContext, c: Consultation) -> Step:
+    c = c.replace(ticket_question=guidance.clip(ctx.text, 500)[0])
+    return Step(
+        S.DONE,
+        Outgoing(),
+        c,
+        effects=(CreateHandoff(guidance.handoff_draft("ticket", ctx, c, area=None, consent=True)),),
+    )
 
 
-def _filing_form(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    field_name = data.get("asking")
-    value, error = guidance.validate_filing_field(field_name, ctx.text)
-    if error:
-        return Step(S.FILING_FORM, Outgoing.of(error), data)
-    form = guidance.open_form(ctx.settings, data.get("form") or {})  # drops a field that no longer decrypts
-    form = {k: v for k, v in (data.get("form") or {}).items() if k in form}
-    form[str(field_name)] = guidance.seal_form_value(ctx.settings, str(field_name), value)
-    data["form"] = form
-    nxt = guidance.next_filing_field(data)
-    if nxt[0]:
-        data["asking"] = nxt[0]
-        return Step(S.FILING_FORM, Outgoing.of(nxt[1]), data)
-    data.pop("asking", None)
-    summary = guidance.render_filing_summary(data, ctx.settings)
-    return Step(S.FILING_CONFIRM, Outgoing.of(summary, quick=("确认", "取消")), data)
-
-
-def _filing_confirm(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    answer = _norm(ctx.text)
-    if answer in YES or answer.startswith("确认"):
-        draft = guidance.handoff_draft("filing", ctx, data, area=None, consent=True)
-        return Step(S.DONE, Outgoing(), data, effects=[CreateHandoff(draft)])
-    if answer in {"修改", "改", "重填"}:
-        data["form"] = {}
-        field_name, prompt_text = guidance.next_filing_field(data)
-        data["asking"] = field_name
-        return Step(S.FILING_FORM, Outgoing.of(prompt_text), data)
-    return Step(S.FILING_CONFIRM, Outgoing.of(say("filing_confirm_again"), quick=("确认", "修改", "取消")), data)
-
-
-def _ticket_desc(ctx: StepContext, rec: DialogRecord) -> Step:
-    data = dict(rec.data)
-    text = ctx.text.strip()
-    if not text or _norm(text) in GLOBAL_COMMANDS:
-        return Step(S.TICKET_DESC, Outgoing.of(say("ticket_ask")), data)
-    data["ticket_question"] = guidance.clip(text, 500)[0]
-    draft = guidance.handoff_draft("ticket", ctx, data, area=None, consent=True)
-    return Step(S.DONE, Outgoing(), data, effects=[CreateHandoff(draft)])
-
-
-def _done(ctx: StepContext, rec: DialogRecord) -> Step:
+def _done(ctx: StepContext, c: Consultation) -> Step:
     if guidance.looks_like_story(ctx.text) and len(ctx.text) >= 10:
-        return _ask_story(ctx, DialogRecord(state=S.ASK_STORY.value))
-    return Step(S.DONE, Outgoing.of(say("done_hint"), quick=("查询进度", "开始咨询")), dict(rec.data))
+        return take_story(ctx)
+    return _stay(ctx, c, Outgoing.of(say("done_hint"), quick=_quick("progress", "start")))
 
 
 HANDLERS: dict[S, Handler] = {
@@ -426,25 +376,31 @@ HANDLERS: dict[S, Handler] = {
     S.DONE: _done,
 }
 
-# Every state may also stay where it is, and the global commands lead to ASK_STORY (重新开始), NEW (取消),
-# TICKET_DESC (转人工) from anywhere; those edges are implied and drawn once in the diagram.
+# Every state may also stay where it is.
 TRANSITIONS: dict[S, frozenset[S]] = {
-    S.NEW: frozenset({S.ASK_STORY, S.CONFIRM_CAUSE, S.CHOOSE_ROUTE}),
-    S.ASK_STORY: frozenset({S.CONFIRM_CAUSE, S.CHOOSE_ROUTE}),
-    S.CONFIRM_CAUSE: frozenset({S.INTAKE, S.CHOOSE_ROUTE}),
-    S.INTAKE: frozenset({S.CHOOSE_ROUTE}),
-    S.CHOOSE_ROUTE: frozenset({S.MEDIATION_CONSENT, S.FILING_FORM, S.TICKET_DESC, S.INTAKE}),
+    S.NEW: TAKE_STORY | {S.ASK_STORY},
+    S.ASK_STORY: TAKE_STORY,
+    S.CONFIRM_CAUSE: NEXT_OR_ASSESS | {S.CHOOSE_ROUTE},
+    S.INTAKE: NEXT_OR_ASSESS,
+    S.CHOOSE_ROUTE: NEXT_OR_ASSESS | {S.MEDIATION_CONSENT, S.FILING_FORM, S.TICKET_DESC},
     S.MEDIATION_CONSENT: frozenset({S.DONE, S.CHOOSE_ROUTE}),
     S.FILING_FORM: frozenset({S.FILING_CONFIRM}),
     S.FILING_CONFIRM: frozenset({S.DONE, S.FILING_FORM}),
     S.TICKET_DESC: frozenset({S.DONE}),
-    S.DONE: frozenset({S.ASK_STORY, S.CONFIRM_CAUSE, S.CHOOSE_ROUTE}),
+    S.DONE: TAKE_STORY,
 }
-GLOBAL_TARGETS = frozenset({S.ASK_STORY, S.NEW, S.TICKET_DESC})
+# Where each global command leads from every state (the others answer and stay).
+GLOBAL_EDGES: dict[str, S] = {"restart": S.ASK_STORY, "cancel": S.NEW, "human": S.TICKET_DESC}
+# Where the person lands when the hand-off their step asked for is refused (or the service is unavailable).
+REFUSED: dict[S, S] = {
+    S.MEDIATION_CONSENT: S.CHOOSE_ROUTE,
+    S.FILING_CONFIRM: S.CHOOSE_ROUTE,
+    S.TICKET_DESC: S.CHOOSE_ROUTE,
+}
 
 
 class FlowError(Exception):
-    """The transition table is inconsistent, or a handler moved along an undeclared edge."""
+    """The transition table is inconsistent, or a step moved along an undeclared edge."""
 
 
 def validate_table() -> None:
@@ -454,94 +410,94 @@ def validate_table() -> None:
     unknown = {t for targets in TRANSITIONS.values() for t in targets} - set(S)
     if unknown or set(TRANSITIONS) != set(S):
         raise FlowError("TRANSITIONS must list every state and only known targets")
+    if set(GLOBAL_EDGES) - set(GLOBAL_HANDLERS) or set(REFUSED.values()) - set(S):
+        raise FlowError("GLOBAL_EDGES must name global commands, REFUSED known states")
+
+
+def allowed(state: S) -> frozenset[S]:
+    """Every state a step that starts in ``state`` may end in."""
+    return TRANSITIONS[state] | {state} | frozenset(GLOBAL_EDGES.values())
+
+
+def check_edge(state: S, step: Step) -> Step:
+    """``step`` if the table allows it from ``state``; raises :class:`FlowError` otherwise."""
+    if step.next_state not in allowed(state):
+        raise FlowError(f"{state} -> {step.next_state} is not in the transition table")
+    return step
+
+
+def check_refused(state: S, step: Step) -> Step:
+    """The step that the effects returned: the handler's edge, or the refusal edge declared for ``state``."""
+    if state in REFUSED and step.next_state == REFUSED[state]:
+        return step
+    return check_edge(state, step)
+
+
+def state_of(name: str | None) -> S:
+    """A stored state name as a state (an unknown or missing one starts afresh)."""
+    return S(name) if name is not None and name in S._value2member_map_ else S.NEW
 
 
 # ------------------------------------------------------------------------------------------ dispatch
 
 
-def run_step(ctx: StepContext, rec: DialogRecord) -> Step:
+def run_step(ctx: StepContext, state: S, c: Consultation) -> Step:
+    """One step from ``state``: events and unreadable messages, global commands, the person's actions on their
+    records, the next waiting page — then the state's handler. The result is checked against the table."""
+    return check_edge(state, _dispatch(dataclasses.replace(ctx, state=state), c))
+
+
+def _dispatch(ctx: StepContext, c: Consultation) -> Step:
     msg = ctx.msg
-    state = S(rec.state) if rec.state in S._value2member_map_ else S.NEW
     if isinstance(msg, IncomingEvent):
         if msg.event is EventKind.SUBSCRIBE:
-            welcome = say("welcome", court=guidance.court_name(ctx.services))
-            return Step(S.ASK_STORY, Outgoing.of(welcome, say("ask_story"), quick=("开始咨询",)), {})
+            welcome = say("welcome", court=ctx.services.knowledge.court_name)
+            return Step(S.ASK_STORY, Outgoing.of(welcome, say("ask_story"), quick=_quick("start")), Consultation())
         if msg.event is not EventKind.MENU_CLICK:
-            return Step(state, Outgoing(), dict(rec.data))  # unsubscribe, template results…: "success"
+            return _stay(ctx, c, Outgoing())  # unsubscribe, template results…: "success"
     if isinstance(msg, IncomingUnsupported):
-        return Step(state, Outgoing.of(say("unsupported")), dict(rec.data))
+        return _stay(ctx, c, Outgoing.of(say("unsupported")))
     if isinstance(msg, IncomingVoice) and not msg.recognition:
-        return Step(state, Outgoing.of(say("voice_no_text")), dict(rec.data))
+        return _stay(ctx, c, Outgoing.of(say("voice_no_text")))
 
     command = _global_command(ctx)
     if command:
-        return GLOBAL_HANDLERS[command](ctx, rec)
-    acted = _record_action(ctx, rec)
+        step = GLOBAL_HANDLERS[command](ctx, c)
+        if step.next_state not in (ctx.state, GLOBAL_EDGES.get(command)):
+            raise FlowError(f"{command} -> {step.next_state} is not in GLOBAL_EDGES")
+        return step
+    acted = _record_action(ctx, c)
     if acted is not None:
         return acted
     if isinstance(msg, IncomingEvent):  # a menu key we do not know
-        return Step(state, Outgoing.of(say("help")), dict(rec.data))
-    if _norm(ctx.text) in CONTINUE_WORDS:
-        page = next_page(rec)
+        return _stay(ctx, c, Outgoing.of(say("help")))
+    if norm(ctx.text) in prompts.commands().more:
+        page = next_page(c.pages)
         if page is not None:
-            return Step(state, page, dict(rec.data), is_page=True)
+            reply, waiting = page
+            return Step(ctx.state, reply, c.replace(pages=waiting), is_page=True)
     if not guidance.has_words(ctx.text):
-        return Step(state, Outgoing.of(say("empty_text")), dict(rec.data))
-
-    step = HANDLERS[state](ctx, rec)
-    allowed = TRANSITIONS[state] | {state} | GLOBAL_TARGETS
-    if step.next_state not in allowed:
-        raise FlowError(f"{state} -> {step.next_state} is not in the transition table")
-    return step
+        return _stay(ctx, c, Outgoing.of(say("empty_text")))
+    return HANDLERS[ctx.state](ctx, c)
 
 
-def apply_effects(ctx: StepContext, tx: DialogTx, step: Step) -> tuple[str, ...]:
-    """Carry out the step's effects inside the transaction; returns extra reply parts they produce.
-
-    A refused hand-off (casework says why) or a missing hand-off service sends the person back to the
-    choice of routes, with the reason, instead of ``DONE``; the dialog data is kept.
-    """
-    parts: list[str] = []
-    port = ctx.services.handoff
-    for effect in step.effects:
-        if isinstance(effect, CreateHandoff):
-            if port is None or tx.session is None:
-                parts.append(say("handoff_unavailable"))
-                step.next_state = S.CHOOSE_ROUTE
-                continue
-            try:
-                ref = port.create(tx.session, effect.draft)
-            except HandoffRefusedError as refused:
-                parts.append(refused.user_message)
-                step.next_state = S.CHOOSE_ROUTE
-                continue
-            parts.append(guidance.render_handoff_done(ref))
-            if effect.draft.kind == "filing":
-                step.data.pop("form", None)  # casework holds it now (encrypted); the dialog keeps no copy
-        elif isinstance(effect, PersonAction):
-            if port is None or tx.session is None:
-                parts.append(say("handoff_unavailable"))
-                continue
-            try:
-                done = port.act(tx.session, ctx.key.user_id, ctx.key.channel, effect.reference, effect.action)
-            except HandoffRefusedError as refused:
-                parts.append(refused.user_message)
-                continue
-            parts.append(guidance.render_handoff_done(done))
-        elif isinstance(effect, ShowProgress):
-            refs = port.records(tx.session, ctx.key.user_id) if (port and tx.session is not None) else []
-            parts.append(guidance.render_progress(refs))
-    return tuple(parts)
+# ------------------------------------------------------------------------------------------- picture
 
 
 def mermaid() -> str:
+    words = prompts.commands()
+    order = list(S)
     lines = ["stateDiagram-v2", "    [*] --> new"]
     for state in S:
-        for target in sorted(TRANSITIONS[state], key=lambda s: list(S).index(s)):
+        for target in sorted(TRANSITIONS[state] - {state}, key=order.index):  # staying is always allowed
             lines.append(f"    {state.value} --> {target.value}")
+        if state in REFUSED:
+            lines.append(f"    {state.value} --> {REFUSED[state].value} : hand-off refused")
+    globals_ = ", ".join(f"{words.commands[name][0]} → {target.value}" for name, target in GLOBAL_EDGES.items())
+    stays = " / ".join(words.commands[name][0] for name in GLOBAL_HANDLERS if name not in GLOBAL_EDGES)
     lines.append("    note right of new")
-    lines.append("        from every state: 重新开始 → ask_story, 取消 → new, 转人工 → ticket_desc;")
-    lines.append("        查询进度 / 帮助 / 1 (next page) answer and stay")
+    lines.append(f"        from every state: {globals_};")
+    lines.append(f"        {stays} / {words.quick.more} (next page) answer and stay")
     lines.append("    end note")
     return "\n".join(lines) + "\n"
 

@@ -2,9 +2,7 @@
 
 ``bot.flow`` decides *when*; this module decides *what*, by calling the knowledge package (cause
 recognition, slot tables, extraction, validation, the assessment) and rendering replies from
-``prompts/``. Every function is pure: it takes the dialog data and returns new data or text.
-With no knowledge loaded (bare unit tests of the engine) the conversation still runs: it echoes the story
-and offers the three routes.
+``prompts/``. Every function is pure: it takes the consultation and returns a new one or text.
 """
 
 from __future__ import annotations
@@ -14,24 +12,29 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import prompts
-from bot.handoff import HandoffDraft, HandoffRef
+from bot.consultation import Consultation
+from bot.handoff import HandoffDraft, HandoffKind
 from bot.render import render_assessment
 from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
-from knowledge.validate import normalize_mobile, validate_id_number
+from knowledge.extract import is_correction
+from knowledge.intake import Slot, apply_correction
 
 if TYPE_CHECKING:
     from bot.engine import Services
     from bot.flow import StepContext
-    from core.settings import Settings
+    from knowledge import Knowledge
 
 OTHER = "其他"
-KIND_NAMES = {"referral": "人民调解转介", "filing": "网上立案材料", "ticket": "12368 热线工单"}
+
+
+def say(name: str, **values: object) -> str:
+    return prompts.load(name, **values)
 
 
 # ----------------------------------------------------------------------------------------- text tests
@@ -47,11 +50,16 @@ def looks_like_story(text: str) -> bool:
     return len(words) >= 6
 
 
+def norm(text: str) -> str:
+    """The text as the words table is matched: no spaces or punctuation, letters lower-cased."""
+    return re.sub(r"[\s，。！？,.!?、~～…\"'“”‘’]+", "", text).strip().lower()
+
+
 def clip(text: str, limit: int) -> tuple[str, str]:
     text = text.strip()
     if len(text) <= limit:
         return text, ""
-    return text[:limit], prompts.load("text_clipped", limit=limit)
+    return text[:limit], say("text_clipped", limit=limit)
 
 
 def summarise(story: str, limit: int = 80) -> str:
@@ -59,200 +67,149 @@ def summarise(story: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
-def court_name(services: Services) -> str:
-    knowledge = services.knowledge
-    return str(getattr(knowledge, "court_name", "") or "人民法院")
-
-
 # -------------------------------------------------------------------------------------- recognition
 
 
 @dataclass(frozen=True)
 class Recognition:
-    cause: str | None
-    candidates: list[str] = field(default_factory=list)
+    cause: str
+    candidates: tuple[str, ...] = ()
     unsure: bool = False
     confidence: float = 0.0
 
 
-def recognise(knowledge: Any, story: str) -> Recognition:
-    if knowledge is None:
-        return Recognition(cause=None)
+def recognise(knowledge: Knowledge, story: str) -> Recognition:
     result = knowledge.classifier.classify(story)
-    candidates = [c for c in result.top_names(3)]
-    return Recognition(cause=result.name, candidates=candidates, unsure=result.unsure, confidence=result.confidence)
+    return Recognition(
+        cause=result.name, candidates=tuple(result.top_names(3)), unsure=result.unsure, confidence=result.confidence
+    )
 
 
-def gloss(knowledge: Any, cause: str) -> str:
-    if knowledge is None:
-        return cause
-    return str(knowledge.gloss(cause))
-
-
-def cause_named(knowledge: Any, text: str) -> str | None:
+def cause_named(knowledge: Knowledge, text: str) -> str | None:
     """A cause the person names or describes in a short answer ("是借钱的事" → 民间借贷纠纷)."""
-    if knowledge is None or not looks_like_story(text + "      "):
+    if not looks_like_story(text + "      "):
         return None
     result = knowledge.classifier.classify(text)
     return None if result.unsure or result.name == OTHER else str(result.name)
 
 
-def render_candidates(candidates: list[str]) -> str:
-    lines = ["不太确定您的纠纷属于哪一类，最接近的是："]
-    lines += [f"{i}. {name}" for i, name in enumerate(candidates, 1)]
-    lines.append("请回复编号；都不是请回复 0。")
-    return "\n".join(lines)
+def render_candidates(candidates: tuple[str, ...]) -> str:
+    lines = "\n".join(f"{i}. {name}" for i, name in enumerate(candidates, 1))
+    return say("confirm_cause_candidates", lines=lines)
 
 
 # ------------------------------------------------------------------------------------------- intake
 
 
-def extract_facts(knowledge: Any, story: str, cause: str | None, today: date) -> dict[str, Any]:
-    if knowledge is None:
-        return {}
+def extract_facts(knowledge: Knowledge, story: str, cause: str | None, today: date) -> dict[str, object]:
     return dict(knowledge.extract(story, cause, today))
 
 
-def next_question(knowledge: Any, data: dict[str, Any]) -> tuple[str, str, tuple[str, ...]] | None:
-    """The next slot to ask (name, question, quick replies), never one already asked; None when done."""
-    if knowledge is None or not data.get("cause") or data.get("cause") == OTHER:
+def next_question(knowledge: Knowledge, c: Consultation) -> Slot | None:
+    """The next slot to ask, never one already asked or skipped; None when the intake is done."""
+    if not c.cause or c.cause == OTHER:
         return None
-    facts = data.get("facts") or {}
-    skipped = set(data.get("skipped") or [])
-    asked = set(data.get("asked") or [])
-    slot = knowledge.next_missing_slot(data["cause"], facts, exclude=skipped | asked)
-    if slot is None:
-        return None
-    return slot.name, slot.question, tuple(slot.quick_replies)
+    return knowledge.next_missing_slot(c.cause, c.facts, exclude=set(c.skipped) | set(c.asked))
 
 
-@dataclass
+@dataclass(frozen=True)
 class AnswerResult:
-    data: dict[str, Any]
+    consultation: Consultation
     ack: str = ""
     error: str = ""
 
 
-SKIP_WORDS = frozenset({"不知道", "不清楚", "跳过", "不记得", "忘了", "没有", "无", "不确定"})
-
-
-def take_answer(knowledge: Any, data: dict[str, Any], text: str, today: date) -> AnswerResult:
-    data = dict(data)
-    slot = data.get("asking")
-    facts = dict(data.get("facts") or {})
-    norm = re.sub(r"[\s，。！？,.!?]+", "", text)
-    if knowledge is None or not slot:
-        return AnswerResult(data)
-    if norm in SKIP_WORDS and not knowledge.accepts_no(data["cause"], slot):
-        data["skipped"] = sorted(set(data.get("skipped") or []) | {slot})
-        return AnswerResult(data, ack="好的，这一项先跳过。")
+def take_answer(knowledge: Knowledge, c: Consultation, text: str, today: date) -> AnswerResult:
+    slot = c.asking
+    if not slot or not c.cause:
+        return AnswerResult(c)
+    if norm(text) in prompts.commands().skip and not knowledge.accepts_no(c.cause, slot):
+        return AnswerResult(c.replace(skipped=sorted({*c.skipped, slot})), ack=say("slot_skipped"))
     try:
-        update = knowledge.answer_slot(data["cause"], slot, text, facts, today)
+        update = knowledge.answer_slot(c.cause, slot, text, dict(c.facts), today)
     except InputError as err:
-        fails = dict(data.get("fails") or {})
-        fails[slot] = fails.get(slot, 0) + 1
-        data["fails"] = fails
+        fails = {**c.fails, slot: c.fails.get(slot, 0) + 1}
         if fails[slot] >= 2:  # never trap the person on one question: skip it, it can be added later
-            data["skipped"] = sorted(set(data.get("skipped") or []) | {slot})
-            return AnswerResult(data, ack="这一项先跳过，后面可以再补充。")
-        return AnswerResult(data, error=err.user_message)
-    facts.update(update)
-    data["facts"] = facts
-    return AnswerResult(data)
+            skipped = sorted({*c.skipped, slot})
+            return AnswerResult(c.replace(fails=fails, skipped=skipped), ack=say("slot_skipped_unclear"))
+        return AnswerResult(c.replace(fails=fails), error=err.user_message)
+    return AnswerResult(c.replace(facts={**c.facts, **update}))
 
 
-def correct(knowledge: Any, data: dict[str, Any], text: str, today: date) -> dict[str, Any] | None:
-    """ "不对，是三万" at any point: the new data with the corrected facts, or None if ``text`` is no correction."""
-    from knowledge.extract import is_correction
-    from knowledge.intake import apply_correction
-
-    cause = data.get("cause")
-    if knowledge is None or not cause or cause == OTHER or not is_correction(text):
+def correct(knowledge: Knowledge, c: Consultation, text: str, today: date) -> Consultation | None:
+    """ "不对，是三万" at any point: the consultation with the corrected facts, or None if ``text`` is none."""
+    if not c.cause or c.cause == OTHER or not is_correction(text):
         return None
-    asking = data.get("asking")
-    last = knowledge.slot(cause, asking) if asking else None
-    facts = apply_correction(cause, text, dict(data.get("facts") or {}), today, last_slot=last, court=knowledge.court)
-    if facts == (data.get("facts") or {}):
+    last = knowledge.slot(c.cause, c.asking) if c.asking else None
+    facts = apply_correction(c.cause, text, dict(c.facts), today, last_slot=last, court=knowledge.court)
+    if facts == c.facts:
         return None
-    new = dict(data)
-    new["facts"] = facts
-    new["skipped"] = [s for s in data.get("skipped") or [] if s not in facts]
-    return new
+    return c.replace(facts=facts, skipped=[s for s in c.skipped if s not in facts])
 
 
-def go_back(data: dict[str, Any]) -> dict[str, Any]:
-    data = dict(data)
-    asked: list[str] = list(data.get("asked") or [])
-    if asked:
+def go_back(c: Consultation) -> Consultation:
+    asked = list(c.asked)
+    if not asked:
+        return c
+    last = asked.pop()
+    if c.asking == last and asked:
         last = asked.pop()
-        if data.get("asking") == last and asked:
-            last = asked.pop()
-        facts = dict(data.get("facts") or {})
-        facts.pop(last, None)
-        data["facts"] = facts
-        data["skipped"] = [s for s in data.get("skipped") or [] if s != last]
-    data["asked"] = asked
-    return data
+    facts = {k: v for k, v in c.facts.items() if k != last}
+    return c.replace(facts=facts, skipped=[s for s in c.skipped if s != last], asked=asked)
+
+
+def add_to_story(knowledge: Knowledge, c: Consultation, text: str, limit: int, today: date) -> Consultation | None:
+    """More detail about the dispute after the assessment: the consultation with it folded into the story, when it
+    states facts not known yet; None when it adds nothing."""
+    found = extract_facts(knowledge, text, c.cause, today)
+    new = {k: v for k, v in found.items() if v not in (None, "", [], {}) and k not in c.facts}
+    if not new:
+        return None
+    return c.replace(story=(c.story + "\n" + text)[:limit], facts={**c.facts, **new})
 
 
 # --------------------------------------------------------------------------------------- assessment
 
 
-def assess_and_render(services: Services, data: dict[str, Any], today: date) -> list[str]:
+def assess_and_render(services: Services, c: Consultation, today: date) -> tuple[Consultation, list[str]]:
+    """The assessment of the consultation: the consultation holding it, and the reply parts that show it."""
     knowledge = services.knowledge
-    if knowledge is None:
-        return [prompts.load("routes", mediation_line=prompts.load("mediation_voluntary"))]
     notice: list[str] = []
     try:
-        assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
+        assessment = knowledge.assess_dialog(_dialog(c), today, searcher=services.searcher)
     except InputError as err:
         # A fact the person gave cannot be used (an absurd amount, say): tell them, drop it, assess without it.
-        facts = dict(data.get("facts") or {})
-        facts["claim_amount_yuan"] = None  # None, not absent: a given fact overrides the amount read from the story
-        data["facts"] = facts
+        # None, not absent: a given fact overrides the amount read from the story.
+        c = c.replace(facts={**c.facts, "claim_amount_yuan": None})
         notice.append(err.user_message)
-        assessment = knowledge.assess_dialog(data, today, searcher=services.searcher)
-    data["assessment"] = assessment.model_dump(mode="json")
-    return notice + render_assessment(assessment)
+        assessment = knowledge.assess_dialog(_dialog(c), today, searcher=services.searcher)
+    c = c.replace(assessment=assessment.model_dump(mode="json"))
+    parts = render_assessment(assessment)
+    if services.phraser is not None:  # the optional LLM re-words the summary paragraph, under its guard (bot/llm.py)
+        parts = services.phraser.phrase(c.assessment or {}, parts)
+    return c, notice + parts
 
 
-def mediation_offer(services: Services, data: dict[str, Any]) -> str:
+def _dialog(c: Consultation) -> dict[str, object]:
+    return {"story": c.story, "cause": c.cause, "facts": dict(c.facts)}
+
+
+def mediation_offer(c: Consultation) -> str:
     lines = []
-    mediation = (data.get("assessment") or {}).get("mediation") or {}
+    mediation = (c.assessment or {}).get("mediation") or {}
     if mediation and not mediation.get("suitable", True):
         reasons = "；".join(mediation.get("reasons") or [])
-        lines.append(f"提示：{reasons}" if reasons else "提示：您的情况不一定适合调解。")
-    lines.append(
-        "人民调解由人民调解委员会免费进行，完全自愿，不是立案的前置条件；调解成功可以在协议生效后 30 日内共同申请"
-        "法院司法确认（不收费）。申请调解还会中断诉讼时效。"
-    )
-    lines.append(prompts.load("mediation_consent_again"))
+        lines.append(say("mediation_caution", reasons=reasons) if reasons else say("mediation_caution_general"))
+    lines.append(say("mediation_offer"))
+    lines.append(say("mediation_consent_again"))
     return "\n".join(lines)
-
-
-def find_area(knowledge: Any, text: str) -> str | None:
-    if knowledge is None:
-        return None
-    area = knowledge.find_area(text)
-    return str(area) if area else None
 
 
 # ------------------------------------------------------------------------------------------- filing
 
-FILING_FIELDS: tuple[tuple[str, str], ...] = (
-    ("plaintiff_name", "请告诉我您的姓名（起诉状中的原告）。"),
-    ("plaintiff_id", "请输入您的18位身份证号码。"),
-    ("plaintiff_phone", "请输入您的手机号码，法院会用它联系您。"),
-    ("plaintiff_address", "请输入您的住址（写到门牌号，法院文书会寄到这里）。"),
-    ("defendant_name", "对方（被告）叫什么名字？如果是公司，请写公司全称。"),
-    ("defendant_address", "对方的住址或公司注册地址在哪里？写到区县、街道即可，越详细越好。"),
-    ("claims", "您要求对方做什么？例如：“归还借款5万元及利息，承担诉讼费”。"),
-)
-
-
-# The plaintiff's ID and mobile numbers are kept in the dialog state only encrypted (PII_KEY, the same key
-# casework uses for its records), and the whole form is dropped from the dialog once the filing is handed off.
-SENSITIVE_FORM_FIELDS: frozenset[str] = frozenset({"plaintiff_id", "plaintiff_phone"})
+# The plaintiff's ID and mobile numbers (the form fields slots.yaml marks ``sensitive``) are kept in the dialog
+# state only encrypted (PII_KEY, the same key casework uses for its records), and the whole form is dropped from
+# the dialog once the filing is handed off.
 _SEALED = "enc:"
 
 
@@ -261,70 +218,48 @@ def _cipher(key: str) -> PiiCipher:
     return PiiCipher(key)
 
 
-def seal_form_value(settings: Settings, name: str, value: str) -> str:
-    """The value as it is stored in the dialog data: encrypted for the sensitive fields, as is otherwise."""
-    if name in SENSITIVE_FORM_FIELDS:
-        return _SEALED + _cipher(settings.pii_key).encrypt(value)
+def seal_form_value(ctx: StepContext, name: str, value: str) -> str:
+    """The value as it is stored in the consultation: encrypted for the sensitive fields, as is otherwise."""
+    if name in ctx.services.knowledge.sensitive_form_fields:
+        return _SEALED + _cipher(ctx.settings.pii_key).encrypt(value)
     return value
 
 
-def open_form(settings: Settings, form: dict[str, Any]) -> dict[str, Any]:
+def open_form(ctx: StepContext, form: dict[str, str]) -> dict[str, str]:
     """The form with its sensitive fields decrypted. A field that no longer decrypts (the key was changed
     mid-conversation) is left out, so the person is asked for it again instead of meeting an error."""
     out = dict(form)
-    for name in SENSITIVE_FORM_FIELDS:
+    for name in ctx.services.knowledge.sensitive_form_fields:
         value = out.get(name)
-        if isinstance(value, str) and value.startswith(_SEALED):
+        if value is not None and value.startswith(_SEALED):
             try:
-                out[name] = _cipher(settings.pii_key).decrypt(value[len(_SEALED) :])
+                out[name] = _cipher(ctx.settings.pii_key).decrypt(value[len(_SEALED) :])
             except ValueError:
                 out.pop(name)
     return out
 
 
-def next_filing_field(data: dict[str, Any]) -> tuple[str | None, str]:
-    form = data.get("form") or {}
-    facts = data.get("facts") or {}
-    for name, question in FILING_FIELDS:
-        if name in form:
-            continue
-        if name == "defendant_name" and facts.get("other_party_name"):
-            continue
-        return name, question
-    return None, ""
+def readable_form(ctx: StepContext, c: Consultation) -> dict[str, str]:
+    """The sealed form without the fields that no longer decrypt (they are asked again)."""
+    readable = open_form(ctx, c.form)
+    return {k: v for k, v in c.form.items() if k in readable}
 
 
-def validate_filing_field(name: str | None, text: str) -> tuple[str, str]:
-    """(normalised value, '') or ('', polite error)."""
-    value = text.strip()
-    if not value or not has_words(value):
-        return "", "这一项不能为空，请重新输入。"
-    try:
-        if name == "plaintiff_id":
-            return validate_id_number(value).number, ""
-        if name == "plaintiff_phone":
-            return normalize_mobile(value), ""
-    except InputError as err:
-        return "", err.user_message
-    if name in ("plaintiff_name", "defendant_name") and len(value) > 60:
-        return "", "名称太长了，请只写姓名或公司全称。"
-    return value[:300], ""
+def next_form_field(ctx: StepContext, c: Consultation) -> Slot | None:
+    return ctx.services.knowledge.next_form_field(c.form, c.facts)
 
 
-def render_filing_summary(data: dict[str, Any], settings: Settings) -> str:
-    form = open_form(settings, data.get("form") or {})
-    facts = data.get("facts") or {}
-    defendant = form.get("defendant_name") or facts.get("other_party_name", "")
-    return "\n".join(
-        [
-            "请核对起诉状的基本信息：",
-            f"原告：{form.get('plaintiff_name', '')}，身份证 {mask_id(form.get('plaintiff_id', ''))}，"
-            f"手机 {mask_phone(form.get('plaintiff_phone', ''))}",
-            f"住址：{form.get('plaintiff_address', '')}",
-            f"被告：{defendant}，住址：{form.get('defendant_address', '')}",
-            f"诉讼请求：{form.get('claims', '')}",
-            "回复“确认”提交，法院立案庭工作人员会审核材料；回复“修改”重新填写。",
-        ]
+def render_filing_summary(ctx: StepContext, c: Consultation) -> str:
+    form = open_form(ctx, c.form)
+    return say(
+        "filing_summary",
+        plaintiff=form.get("plaintiff_name", ""),
+        id_number=mask_id(form.get("plaintiff_id", "")),
+        phone=mask_phone(form.get("plaintiff_phone", "")),
+        address=form.get("plaintiff_address", ""),
+        defendant=form.get("defendant_name") or c.facts.get("other_party_name", ""),
+        defendant_address=form.get("defendant_address", ""),
+        claims=form.get("claims", ""),
     )
 
 
@@ -332,55 +267,26 @@ def render_filing_summary(data: dict[str, Any], settings: Settings) -> str:
 
 
 def handoff_draft(
-    kind: str, ctx: StepContext, data: dict[str, Any], *, area: str | None, consent: bool
+    kind: HandoffKind, ctx: StepContext, c: Consultation, *, area: str | None, consent: bool
 ) -> HandoffDraft:
     msg = ctx.msg
-    dedupe = f"{kind}:{msg.channel.value}:{msg.dedupe_key}" if msg.dedupe_key else f"{kind}:{ctx.key}:{data_hash(data)}"
+    dedupe = f"{kind}:{msg.channel.value}:{msg.dedupe_key}" if msg.dedupe_key else f"{kind}:{ctx.key}:{data_hash(c)}"
     return HandoffDraft(
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         user_id=ctx.key.user_id,
         channel=ctx.key.channel,
         dedupe_key=dedupe,
-        cause=data.get("cause"),
-        summary=summarise(data.get("story", "") or data.get("ticket_question", ""), 300),
-        facts=dict(data.get("facts") or {}),
-        assessment=data.get("assessment"),
+        cause=c.cause,
+        summary=summarise(c.story or c.ticket_question or "", 300),
+        facts=dict(c.facts),
+        assessment=c.assessment,
         consent=consent,
-        form=open_form(ctx.settings, data.get("form") or {}),
+        form=open_form(ctx, c.form),
         area=area,
-        question=data.get("ticket_question"),
+        question=c.ticket_question,
     )
 
 
-def data_hash(data: dict[str, Any]) -> str:
-    blob = json.dumps(
-        {k: v for k, v in data.items() if not k.startswith("_")}, sort_keys=True, ensure_ascii=False, default=str
-    )
+def data_hash(c: Consultation) -> str:
+    blob = json.dumps(c.model_dump(mode="json", exclude={"pages"}), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
-
-
-def render_handoff_done(ref: HandoffRef) -> str:
-    if ref.detail:  # casework's own reply for this kind of record (names the committee, the next steps)
-        return ref.detail
-    return prompts.load(
-        "handoff_done",
-        kind_name=KIND_NAMES.get(ref.kind, ref.kind),
-        reference=ref.reference,
-        state=ref.state,
-        detail=ref.detail,
-    ).replace("\n\n", "\n")
-
-
-def render_progress(refs: list[HandoffRef]) -> str:
-    if not refs:
-        return prompts.load("progress_none")
-    lines = [prompts.load("progress_head")]
-    lines += [
-        f"· {r.detail}"
-        if r.detail
-        else prompts.load(
-            "progress_line", reference=r.reference, kind_name=KIND_NAMES.get(r.kind, r.kind), state=r.state
-        )
-        for r in refs
-    ]
-    return "\n".join(lines)

@@ -1,19 +1,16 @@
 """Reply pagination for channels with a message size limit (WeChat: bytes of UTF-8 per text message).
 
 The engine's reply is a few short parts. On WeChat they are packed into pages of at most ``limit_bytes``;
-the first page is sent and the rest wait in the dialog record until the person replies "1" (or 继续).
-The web page and the CLI get every part at once.
+the first page is sent and the rest wait in the consultation (``Consultation.pages``) until the person replies
+"1" (or 继续). The web page and the CLI get every part at once. Every function here is pure: it returns the
+reply and the pages left waiting.
 """
 
 from __future__ import annotations
 
 import prompts
 from bot.messages import Channel, Outgoing
-from bot.store import DialogRecord
 from bot.wechat.text import split_text
-
-PAGES_KEY = "_pages"
-CONTINUE_WORDS = frozenset({"1", "１", "继续", "繼續", "下一页", "更多"})
 
 
 def _size(text: str) -> int:
@@ -38,27 +35,27 @@ def pack(parts: tuple[str, ...], limit_bytes: int) -> list[str]:
     return pages
 
 
-def paginate(reply: Outgoing, record: DialogRecord, channel: Channel, limit_bytes: int) -> Outgoing:
-    record.data.pop(PAGES_KEY, None)
+def _more() -> tuple[str, ...]:
+    return (prompts.commands().quick.more,)
+
+
+def paginate(reply: Outgoing, channel: Channel, limit_bytes: int) -> tuple[Outgoing, tuple[str, ...]]:
+    """The reply to send now and the pages left waiting (none when it fits, or off WeChat)."""
     if channel is not Channel.WECHAT or not reply.parts:
-        return reply
+        return reply, ()
     hint = prompts.load("page_continue")
     budget = limit_bytes - _size(hint) - 2
     pages = pack(reply.parts, budget)
     if len(pages) <= 1:
-        return Outgoing(parts=tuple(pages), quick_replies=reply.quick_replies)
-    record.data[PAGES_KEY] = pages[1:]
-    return Outgoing(parts=(pages[0] + "\n\n" + hint,), quick_replies=("1",))
+        return Outgoing(parts=tuple(pages), quick_replies=reply.quick_replies), ()
+    return Outgoing(parts=(pages[0] + "\n\n" + hint,), quick_replies=_more()), tuple(pages[1:])
 
 
-def next_page(record: DialogRecord) -> Outgoing | None:
-    """The next waiting page, or None when nothing waits. Leaves the remaining pages in the record."""
-    pages: list[str] = list(record.data.get(PAGES_KEY) or [])
+def next_page(pages: tuple[str, ...]) -> tuple[Outgoing, tuple[str, ...]] | None:
+    """The next waiting page and the pages still waiting after it; None when nothing waits."""
     if not pages:
         return None
     first, rest = pages[0], pages[1:]
     if rest:
-        record.data[PAGES_KEY] = rest
-        return Outgoing(parts=(first + "\n\n" + prompts.load("page_continue"),), quick_replies=("1",))
-    record.data.pop(PAGES_KEY, None)
-    return Outgoing(parts=(first,))
+        return Outgoing(parts=(first + "\n\n" + prompts.load("page_continue"),), quick_replies=_more()), rest
+    return Outgoing(parts=(first,)), ()

@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -24,6 +25,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade_to_head
 from core.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from knowledge import Knowledge
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SHARED = REPO_ROOT.parent / "shared"
@@ -46,6 +50,14 @@ def make_test_settings(tmp: Path, **overrides: object) -> Settings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_test_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def kb() -> Knowledge:
+    """The real knowledge tables with keyword recognition (no embedding model), built once per test session."""
+    from knowledge import build_knowledge
+
+    return build_knowledge(Settings(app_env="test"), embedder=None)
 
 
 @pytest.fixture

@@ -12,15 +12,17 @@ from app.runtime import Runtime
 from bot.engine import DialogEngine, Services
 from bot.store import MemoryDialogStore
 from core.settings import Settings
+from knowledge import Knowledge
 
 STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直不还"
 
 
 @pytest.fixture
-def client(settings: Settings) -> TestClient:
+def client(settings: Settings, kb: Knowledge) -> TestClient:
     app = FastAPI()
     app.include_router(webchat.router)
-    app.state.runtime = Runtime(settings=settings, engine=DialogEngine(MemoryDialogStore(), settings, Services()))
+    engine = DialogEngine(MemoryDialogStore(), settings, Services(knowledge=kb))
+    app.state.runtime = Runtime(settings=settings, engine=engine)
     return TestClient(app)
 
 
@@ -41,7 +43,7 @@ def test_open_then_story_then_same_message_id_is_answered_once(client: TestClien
     first = client.post("/api/chat", json={"text": STORY, "message_id": "abc123"}).json()
     again = client.post("/api/chat", json={"text": STORY, "message_id": "abc123"}).json()
     assert first == again
-    assert first["quick_replies"] == ["1", "2", "3"]
+    assert first["quick_replies"] == ["是", "不是"]  # the recognised cause, to confirm
 
 
 def test_two_browsers_have_separate_conversations(client: TestClient, settings: Settings) -> None:

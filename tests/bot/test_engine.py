@@ -1,5 +1,6 @@
-"""The dialog engine with no knowledge loaded: the first conversation, global commands, dedupe, paging,
-bad input, and that a failing step leaves nothing behind."""
+"""The dialog engine on a memory store with the real knowledge tables and no hand-off service: the first
+conversation, global commands, dedupe, paging, bad input, the transition table, and that a failing step leaves
+nothing behind."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import flow
+from bot.consultation import Consultation
 from bot.engine import DialogEngine, Services
 from bot.messages import (
     Channel,
@@ -19,15 +21,17 @@ from bot.messages import (
     MenuKey,
     Outgoing,
 )
-from bot.store import DialogRecord, MemoryDialogStore, SessionKey, SqlDialogStore
+from bot.store import MemoryDialogStore, SessionKey, SqlDialogStore
 from core.settings import Settings
+from knowledge import Knowledge
 
 STORY = "去年三月朋友借了我五万块钱，写了借条，到期一直不还"
+CONFIRM = "民间借贷纠纷"  # the cause the story is recognised as, asked to be confirmed
 
 
 @pytest.fixture
-def engine(settings: Settings) -> DialogEngine:
-    return DialogEngine(MemoryDialogStore(), settings, Services())
+def engine(settings: Settings, kb: Knowledge) -> DialogEngine:
+    return DialogEngine(MemoryDialogStore(), settings, Services(knowledge=kb))
 
 
 def text(
@@ -41,22 +45,28 @@ def state_of(engine: DialogEngine, user: str = "u1", channel: Channel = Channel.
     return rec.state if rec else None
 
 
-def test_first_conversation_greets_takes_story_echoes_and_offers_routes(engine: DialogEngine) -> None:
+def test_first_conversation_greets_takes_story_confirms_cause_and_offers_routes(engine: DialogEngine) -> None:
     hello = text(engine, "你好")
     assert "诉前辅导助手" in hello.text and "请用几句话" in hello.text
     assert state_of(engine) == "ask_story"
-    routes = text(engine, STORY)
-    assert "借了我五万块钱" in routes.text  # echoes what was understood
-    assert "1. 人民调解" in routes.text and "2. 网上立案" in routes.text and "3. 人工服务" in routes.text
-    assert "不是立案的前置条件" in routes.text  # mediation offered, never a condition
-    assert routes.quick_replies == ("1", "2", "3")
+    confirm = text(engine, STORY)
+    assert CONFIRM in confirm.text and confirm.quick_replies == ("是", "不是")
+    assert state_of(engine) == "confirm_cause"
+    out = text(engine, "是")
+    asked = 0
+    while state_of(engine) == "intake" and asked < 8:
+        asked += 1
+        out = text(engine, "不知道")
     assert state_of(engine) == "choose_route"
+    assert "1. 人民调解" in out.text and "2. 网上立案" in out.text and "3. 人工服务" in out.text
+    assert "不是起诉的前提条件" in out.text  # mediation offered, never a condition
+    assert out.quick_replies == ("1", "2", "3")
 
 
 def test_story_typed_at_first_contact_is_taken_as_the_story(engine: DialogEngine) -> None:
     out = text(engine, STORY)
-    assert state_of(engine) == "choose_route"
-    assert "借了我五万块钱" in out.text
+    assert state_of(engine) == "confirm_cause"
+    assert CONFIRM in out.text
 
 
 def test_short_story_asks_for_more(engine: DialogEngine) -> None:
@@ -119,7 +129,7 @@ def test_subscribe_welcomes_and_unsubscribe_is_silent(engine: DialogEngine) -> N
 
 def test_voice_uses_recognition_or_asks_for_text(engine: DialogEngine) -> None:
     out = engine.handle(IncomingVoice(user_id="u1", channel=Channel.WECHAT, recognition=STORY))
-    assert "借了我五万块钱" in out.text
+    assert CONFIRM in out.text
     out = engine.handle(IncomingVoice(user_id="u2", channel=Channel.WECHAT, recognition=None))
     assert "没有识别出文字" in out.text
 
@@ -154,9 +164,9 @@ def test_retry_of_same_message_returns_same_reply_and_does_not_advance(engine: D
     assert other_user.text
 
 
-def test_wechat_long_replies_are_paged_with_continue(settings: Settings) -> None:
+def test_wechat_long_replies_are_paged_with_continue(settings: Settings, kb: Knowledge) -> None:
     small = settings.model_copy(update={"wechat_text_limit_bytes": 300})
-    engine = DialogEngine(MemoryDialogStore(), small, Services())
+    engine = DialogEngine(MemoryDialogStore(), small, Services(knowledge=kb))
     out = engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="帮助"))
     assert "回复 1 继续" in out.text
     pages = [out.text]
@@ -172,17 +182,17 @@ def test_wechat_long_replies_are_paged_with_continue(settings: Settings) -> None
 
 
 def test_failing_step_is_polite_and_rolled_back(
-    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, settings: Settings, kb: Knowledge, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from core.db import make_engine, make_sessionmaker
     from core.migrate import upgrade_to_head
 
     db = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     upgrade_to_head(db)
-    engine = DialogEngine(SqlDialogStore(make_sessionmaker(db)), settings, Services())
+    engine = DialogEngine(SqlDialogStore(make_sessionmaker(db)), settings, Services(knowledge=kb))
     text(engine, "你好", key="a1")
 
-    def boom(ctx: flow.StepContext, rec: object) -> flow.Step:
+    def boom(ctx: flow.StepContext, c: Consultation) -> flow.Step:
         raise RuntimeError("disk on fire 11010519491231002X")
 
     monkeypatch.setitem(flow.HANDLERS, flow.S.ASK_STORY, boom)
@@ -192,7 +202,7 @@ def test_failing_step_is_polite_and_rolled_back(
     with engine.store.transaction() as tx:
         assert tx.stored_reply("web:a2") is None  # the retry will be handled afresh
     monkeypatch.undo()
-    assert "借了我五万块钱" in text(engine, STORY, key="a2").text
+    assert CONFIRM in text(engine, STORY, key="a2").text
 
 
 def test_transition_table_is_complete_and_diagram_is_current() -> None:
@@ -202,8 +212,8 @@ def test_transition_table_is_complete_and_diagram_is_current() -> None:
 
 
 def test_undeclared_edge_is_refused(engine: DialogEngine, monkeypatch: pytest.MonkeyPatch) -> None:
-    def jump(ctx: flow.StepContext, rec: object) -> flow.Step:
-        return flow.Step(flow.S.FILING_CONFIRM, Outgoing.of("x"), {})
+    def jump(ctx: flow.StepContext, c: Consultation) -> flow.Step:
+        return flow.Step(flow.S.FILING_CONFIRM, Outgoing.of("x"), c)
 
     monkeypatch.setitem(flow.HANDLERS, flow.S.ASK_STORY, jump)
     text(engine, "你好")
@@ -212,8 +222,8 @@ def test_undeclared_edge_is_refused(engine: DialogEngine, monkeypatch: pytest.Mo
     assert state_of(engine) == "ask_story"
 
 
-def test_deferred_late_answer_is_served_on_1(settings: Settings) -> None:
-    engine = DialogEngine(MemoryDialogStore(), settings, Services())
+def test_deferred_late_answer_is_served_on_1(settings: Settings, kb: Knowledge) -> None:
+    engine = DialogEngine(MemoryDialogStore(), settings, Services(knowledge=kb))
     engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="你好"))
     late = engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text=STORY, dedupe_key="m5"))
     engine.defer_reply(IncomingText(user_id="w", channel=Channel.WECHAT, text=STORY, dedupe_key="m5"), late)
@@ -223,24 +233,24 @@ def test_deferred_late_answer_is_served_on_1(settings: Settings) -> None:
 
 @pytest.mark.parametrize("backend", ["memory", "sqlite"])
 def test_step_computed_on_a_stale_snapshot_is_computed_again(
-    settings: Settings, sqlite_factory, monkeypatch: pytest.MonkeyPatch, backend: str  # type: ignore[no-untyped-def]
+    settings: Settings, kb: Knowledge, sqlite_factory, monkeypatch: pytest.MonkeyPatch, backend: str  # type: ignore[no-untyped-def]
 ) -> None:
     """The step runs before the write transaction; when another message of the same person lands in between, the
     first message's step is computed again on the new state instead of overwriting it."""
     store = MemoryDialogStore() if backend == "memory" else SqlDialogStore(sqlite_factory)
-    engine = DialogEngine(store, settings, Services())
+    engine = DialogEngine(store, settings, Services(knowledge=kb))
     text(engine, "你好")
     assert state_of(engine) == "ask_story"
     calls: list[tuple[str, str]] = []
     real_run_step = flow.run_step
 
-    def spy(ctx: flow.StepContext, rec: DialogRecord) -> flow.Step:
-        calls.append((ctx.text, rec.state))
+    def spy(ctx: flow.StepContext, state: flow.S, c: Consultation) -> flow.Step:
+        calls.append((ctx.text, state.value))
         if ctx.text == STORY and len(calls) == 1:
             text(engine, "取消", key="b")  # lands while the story's step is being computed
-        return real_run_step(ctx, rec)
+        return real_run_step(ctx, state, c)
 
     monkeypatch.setattr(flow, "run_step", spy)
     text(engine, STORY, key="a")
     assert calls == [(STORY, "ask_story"), ("取消", "ask_story"), (STORY, "new")]
-    assert state_of(engine) == "choose_route"  # the story taken after the cancel, as a fresh start
+    assert state_of(engine) == "confirm_cause"  # the story taken after the cancel, as a fresh start
