@@ -5,7 +5,7 @@ signature → decrypt → parse → our typed ``bot.messages.Incoming*`` → ``e
 durable outbox.
 
 Modules: ``errors`` (exception hierarchy), ``crypto`` (signatures, AES), ``inbound`` (hardened XML parse and
-conversion), ``reply`` (passive reply XML), ``text`` (``split_text``), ``edge`` (the protocol handler and the
-reply budget), ``router`` (FastAPI ``/wechat``), ``gateway`` (WeChat API over httpx), ``outbox`` (durable
-pushes), ``menu`` (the custom menu JSON).
+conversion), ``reply`` (passive reply XML), ``text`` (text → WeChat-sized messages: ``wechat_messages``,
+``split_text``), ``edge`` (the protocol handler and the reply budget), ``router`` (FastAPI ``/wechat``),
+``gateway`` (WeChat API over httpx), ``outbox`` (durable pushes), ``menu`` (the custom menu JSON).
 """

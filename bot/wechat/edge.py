@@ -18,9 +18,11 @@ customer-service API. Without a push channel (no gateway, or a gateway with the 
 holding text asks the person to send "1" in a moment; the engine keeps the answer (its dedupe store and
 "回复 1 继续" pagination) and serves it then.
 
-An answer with several parts: the first (cut to the WeChat byte limit) is the passive reply, the rest are
-pushed; without a push channel they are appended to the passive reply while they fit, and any remainder is
-dropped with a warning (the engine's pagination keeps answers to one page, so this should not happen).
+An answer with several parts: each part is one WeChat message (``bot.wechat.text.wechat_messages``, the same
+function the outbox uses; the engine's pagination already sized them, so nothing is re-split here). The first
+is the passive reply, the rest are pushed; without a push channel they are appended to the passive reply while
+they fit, and any remainder is dropped with a warning (the engine keeps a WeChat answer to one page, so this
+should not happen).
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from bot.wechat.errors import GatewayError, MalformedXmlError, SignatureError
 from bot.wechat.inbound import InboundMessage, decode_body, parse_fields, to_incoming
 from bot.wechat.outbox import RetryPolicy, drain_outbox, enqueue_texts
 from bot.wechat.reply import SUCCESS, render_text_reply
-from bot.wechat.text import split_text, utf8_len
+from bot.wechat.text import utf8_len, wechat_messages
 from core.pii import mask_text
 from core.settings import Settings
 
@@ -192,7 +194,7 @@ class WeChatEdge:
     def answer_now(self, opened: Opened, outgoing: Outgoing) -> EdgeReply:
         """The passive reply for an answer that arrived within the budget (extra parts are pushed)."""
         limit = self.settings.wechat_text_limit_bytes
-        pieces = [piece for part in outgoing.parts for piece in split_text(part, limit)]
+        pieces = wechat_messages(outgoing.parts, limit)
         if not pieces:
             return self.render(opened, None)
         first, rest = pieces[0], pieces[1:]

@@ -47,7 +47,7 @@ from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, sessionmaker
 
 from bot.wechat.errors import GatewayError, WeChatApiError
 from bot.wechat.gateway import RATE_LIMIT_ERRCODES, TextSender
-from bot.wechat.text import split_text
+from bot.wechat.text import wechat_messages
 from core.db import Base, UTCDateTime, unit_of_work, utcnow
 from core.pii import mask_text
 
@@ -120,10 +120,10 @@ def enqueue(
     now: datetime | None = None,
     delay_s: float = 0.0,
 ) -> int:
-    """Add the ``parts`` (each split to ``limit_bytes``) as rows for ``openid``; returns how many rows were
-    new. Rows whose dedupe key exists already are skipped, so calling this twice for one answer is harmless.
-    The caller commits (``unit_of_work``)."""
-    pieces = [piece for part in parts for piece in split_text(part, limit_bytes)]
+    """Add the ``parts`` as rows for ``openid``, one message each (``bot.wechat.text.wechat_messages``: a part
+    over ``limit_bytes`` is split there, and logged); returns how many rows were new. Rows whose dedupe key exists
+    already are skipped, so calling this twice for one answer is harmless. The caller commits (``unit_of_work``)."""
+    pieces = wechat_messages(parts, limit_bytes)
     if not pieces:
         return 0
     when = (now or utcnow()) + timedelta(seconds=delay_s)

@@ -1,10 +1,15 @@
-"""Splitting long answers into WeChat-sized text messages.
+"""Text → WeChat-sized text messages: the one place that knows the byte limit's rules.
 
 WeChat measures a text message in UTF-8 **bytes**: the passive-reply ``Content`` and the customer-service
 ``text.content`` are documented as "不超过2048字节" (old 被动回复/客服消息 docs, quoted e.g. in
 51cto.com/article/416967.html; a Chinese character is 3 bytes, so about 680 characters). One SDK issue
 reports 2047 bytes as the real maximum (github.com/dodgepudding/wechat-php-sdk/issues/363), so callers may
 pass a limit a little under ``Settings.wechat_text_limit_bytes``.
+
+:func:`wechat_messages` is what the edge (the passive reply and the pushed rest) and the outbox (every push,
+notices included) call: one message per part, sent as it is when it fits. Deciding pages is the engine's job
+(``bot.paging``: a reply is packed into pages under the limit, "回复 1 继续" for the rest), so a part never needs
+splitting here; one that does is the single defensive check, split and logged.
 
 :func:`split_text` cuts at the gentlest boundary that works: blank lines, then line breaks, then sentence
 ends (。！？；…), then clause marks (，、：) and spaces, and only then between characters, never inside a
@@ -14,8 +19,10 @@ can be helped.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 
 MIN_LIMIT_BYTES = 4  # one UTF-8 code point can take 4 bytes
 
@@ -28,9 +35,30 @@ _LEVELS = (
 
 _ZWJ = "\u200d"
 
+log = logging.getLogger(__name__)
+
 
 def utf8_len(text: str) -> int:
     return len(text.encode("utf-8"))
+
+
+def wechat_messages(parts: Iterable[str], limit_bytes: int) -> list[str]:
+    """``parts`` as WeChat text messages of at most ``limit_bytes`` each: one per part (stripped; blank parts
+    dropped), never re-split when it fits. A part over the limit — the engine's pages and casework's notices are
+    sized below it, so this should not happen — is split with :func:`split_text` and a warning is logged."""
+    out: list[str] = []
+    for part in parts:
+        text = part.strip()
+        if not text:
+            continue
+        size = utf8_len(text)
+        if size <= limit_bytes:
+            out.append(text)
+            continue
+        pieces = split_text(text, limit_bytes)
+        log.warning("a %d-byte message was over the %d-byte WeChat limit: split in %d", size, limit_bytes, len(pieces))
+        out.extend(pieces)
+    return out
 
 
 def split_text(text: str, limit_bytes: int) -> list[str]:

@@ -1,18 +1,36 @@
-"""split_text: UTF-8 byte limits, gentle boundaries, multibyte characters and emoji sequences."""
+"""wechat_messages (one message per part, never re-split when it fits) and split_text: UTF-8 byte limits, gentle
+boundaries, multibyte characters and emoji sequences."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.wechat.text import split_text, utf8_len
+from bot.wechat.text import split_text, utf8_len, wechat_messages
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s", "", text)
+
+
+def test_a_page_that_fits_is_one_message_as_it_is(caplog: pytest.LogCaptureFixture) -> None:
+    page = "第一段。\n\n第二段。\n\n回复 1 继续"  # paragraphs inside one page the engine sized: not cut there
+    with caplog.at_level(logging.WARNING, logger="bot.wechat.text"):
+        assert wechat_messages([f"  {page}\n", " ", "短的"], 60) == [page, "短的"]
+    assert not caplog.records
+
+
+def test_a_part_over_the_limit_is_split_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    long_part = "第一句话。" * 20  # 300 bytes
+    with caplog.at_level(logging.WARNING, logger="bot.wechat.text"):
+        pieces = wechat_messages([long_part], 100)
+    assert pieces == split_text(long_part, 100) and len(pieces) == 4  # 90 + 90 + 90 + 30 bytes
+    (record,) = caplog.records
+    assert "300-byte" in record.getMessage() and "第一句" not in record.getMessage()  # never the content
 
 
 def test_short_text_is_one_piece() -> None:
