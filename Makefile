@@ -32,18 +32,18 @@ test: install chromium lint typecheck
 lint: install
 	$(VENV)/bin/ruff check .
 typecheck: install
-	$(VENV)/bin/mypy core app bot knowledge retrieval casework web server.py
+	$(VENV)/bin/mypy core app bot knowledge retrieval casework web evals bench/retrieval.py server.py
 
-## Cause recognition on the clean held-out set with the shipped embedder (other sets: python -m knowledge.eval_causes -h)
+## Cause recognition on the clean held-out set with the shipped embedder (other sets: python -m evals.causes -h)
 eval-causes: install
-	HF_HUB_OFFLINE=1 $(PY) -m knowledge.eval_causes --set holdout4 --embedder auto
+	HF_HUB_OFFLINE=1 $(PY) -m evals.causes --set holdout4 --embedder auto
 ## The legal regression table (knowledge/eval/legal): pass rate per area; --split holdout gives the clean figure
 eval-legal: install
 	HF_HUB_OFFLINE=1 $(PY) -m evals.legal
 eval-retrieval: install
-	HF_HUB_OFFLINE=1 $(PY) -m retrieval.eval
+	HF_HUB_OFFLINE=1 $(PY) -m evals.retrieval
 bench-retrieval: install
-	HF_HUB_OFFLINE=1 $(PY) -m retrieval.bench
+	HF_HUB_OFFLINE=1 $(PY) -m bench.retrieval
 bench: install
 	HF_HUB_OFFLINE=1 $(PY) -m bench.load
 

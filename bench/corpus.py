@@ -1,6 +1,6 @@
 """Judgment indexes of a given size for the load bench, built once and cached under ``var/bench/corpus``.
 
-How sizes are reached (``retrieval.bench.build_index``, the retrieval engineer's replication, reused as is):
+How sizes are reached (``bench.retrieval.build_index``, the retrieval engineer's replication, reused as is):
 the shipped corpus (``shared/data/cail2019-scm``: 1,500 fact sections, 227 distinct judgments) is embedded once
 with the real model and tokenised once with jieba; every further judgment is a replica of one of them with a
 perturbed text (digits changed, sentences shuffled), BM25 tokens derived from the original's (10% dropped,
@@ -107,9 +107,9 @@ def ensure_index(size: int, model: str = "auto", cache: Path = CACHE, *, rebuild
 
 def _build_into(size: int, model: str, out: Path) -> None:
     """The child's work: embed the distinct judgments once, replicate to ``size``, save, write meta.json."""
-    from retrieval.bench import build_index, peak_rss_mib
+    from bench.retrieval import build_index, peak_rss_mib
+    from evals.retrieval import DEFAULT_DATA, load_triplets, unique_texts
     from retrieval.embedder import make_embedder
-    from retrieval.eval import DEFAULT_DATA, load_triplets, unique_texts
     from retrieval.text import default_tokenizer
 
     texts = unique_texts(load_triplets(DEFAULT_DATA))

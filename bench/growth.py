@@ -2,7 +2,7 @@
 
 * Ingestion: the real pipeline (``retrieval.ingest.Ingestor``: validate, hash, jieba, embed with the real
   model, Chroma upsert, BM25 shard and merge) on the distinct CAIL judgments plus perturbed copies, through
-  ``retrieval.bench.bench_ingest``, in a child process whose peak RSS is read from ``getrusage``.
+  ``bench.retrieval.bench_ingest``, in a child process whose peak RSS is read from ``getrusage``.
 * Size on disk: measured on the bench indexes (``bench.corpus``), per 10k judgments.
 * Projection: least-squares lines through the measured points (latency and memory against corpus size),
   extended to 1M. A straight line is the pessimistic choice for HNSW (whose search grows about with log n)
@@ -40,9 +40,9 @@ class Ingestion:
 
 
 def measure_ingestion(sample: int, model: str) -> Ingestion:
-    from retrieval.bench import bench_ingest, peak_rss_mib
+    from bench.retrieval import bench_ingest, peak_rss_mib
+    from evals.retrieval import DEFAULT_DATA, load_triplets, unique_texts
     from retrieval.embedder import make_embedder
-    from retrieval.eval import DEFAULT_DATA, load_triplets, unique_texts
 
     texts = unique_texts(load_triplets(DEFAULT_DATA))
     embedder = make_embedder(model)

@@ -34,7 +34,7 @@ MAX_K: Final = 100
 MEMO_SIZE = 128
 # A cause filter that keeps fewer than this share of the collection is served by exact cosine scoring over that
 # cause's vectors (held in memory once asked for), not by Chroma: its filtered HNSW query returns fewer than the
-# judgments that match when they are few (`python -m retrieval.bench --chroma-filter`: short dense lists for a
+# judgments that match when they are few (`python -m bench.retrieval --chroma-filter`: short dense lists for a
 # 1% cause at 100k), and the unfiltered over-fetch (retrieval/store.py) rarely fills the list for such a cause.
 EXACT_SHARE: Final = 1 / 16
 EXACT_MAX_ROWS: Final = 50_000  # vectors held for exact scoring, all causes together (~100 MiB at 512 dims)

