@@ -14,6 +14,7 @@ list the names that exist.
 from __future__ import annotations
 
 import functools
+import re
 import string
 from datetime import timedelta
 from enum import StrEnum
@@ -135,12 +136,18 @@ class Lifecycle(BaseModel):
         return not self.state(state).terminal
 
 
+_FORMAT_FIELD = re.compile(r"(?<!\$)\{\w+\}")
+
+
 def _placeholders(template: str) -> set[str]:
-    names: set[str] = set()
-    for _, field_name, _, _ in string.Formatter().parse(template):
-        if field_name is not None:
-            names.add(field_name)
-    return names
+    """The ``$name`` / ``${name}`` placeholders of a text (``string.Template``, the syntax of every litigant-facing
+    text); raises ValueError for a malformed one or a ``{name}`` of the other syntax."""
+    parsed = string.Template(template)
+    if not parsed.is_valid():
+        raise ValueError("a '$' that starts no placeholder (write $$ for a dollar sign)")
+    if _FORMAT_FIELD.search(template):
+        raise ValueError("{name} is str.format syntax: write ${name}")
+    return set(parsed.get_identifiers())
 
 
 def _check(lc: Lifecycle) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -201,8 +202,9 @@ _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
 def render(template: str, ctx: Mapping[str, str]) -> str:
-    """Fill a lifecycle text; drop the spaces YAML folding leaves between two Chinese characters."""
-    return _CJK_GAP.sub("", template.format_map(ctx).strip())
+    """Fill a lifecycle text (``string.Template``: ``${ref}``); drop the spaces YAML folding leaves between two
+    Chinese characters."""
+    return _CJK_GAP.sub("", string.Template(template).substitute(ctx).strip())
 
 
 def staff_group(record: CaseRecord) -> str | None:
