@@ -6,6 +6,7 @@ Routes call casework service functions only; every record is checked against the
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -41,22 +42,57 @@ from casework.workflow import Actor, available
 from core.audit import audit
 from core.db import unit_of_work
 from core.pii import PiiCipher
+from knowledge.intake import SlotTables, load_slot_tables
 from web.auth import HOME_BY_ROLE
 from web.deps import app_settings, checked_form, court_name, current_staff, factory, flash, notifier, now_utc, render
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KIND_LABELS = {k.value: lifecycle(k).label for k in Kind}
-FACT_LABELS = {
-    "amount": "金额（元）",
-    "evidence": "已有证据",
-    "other_party_name": "对方",
-    "other_party_address": "对方住址",
-    "loan_date": "借款日期",
-    "due_date": "约定还款日",
-    "willing_to_mediate": "是否愿意调解",
-    "urgent": "是否紧急（转移财产）",
-}
+PRECISION = "date_precision"  # how exact each date fact is: folded into the dates, not a row of its own
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _fact_value(name: str, value: Any, precision: dict[str, Any], tables: SlotTables) -> str:
+    """A fact's value as staff read it: 是/否, dates as precise as the person gave them, slot names as labels."""
+    if value is None or value in ("", []):
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return f"{value:,.2f}".removesuffix(".00")
+    if isinstance(value, list):
+        if name in ("unknown", "none"):  # lists of slots: name them
+            return "、".join(tables.label(str(v)) or str(v) for v in value)
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{tables.label(str(k)) or k}：{v}" for k, v in value.items() if v not in (None, "", [], {}))
+    text = str(value)
+    words = tables.value_words(name)
+    if text in words:
+        return words[text]
+    date = _ISO_DATE.match(text)
+    if date:
+        year, month, day = (int(g) for g in date.groups())
+        exact = precision.get(name, "day")
+        if exact == "year":
+            return f"{year}年"
+        return f"{year}年{month}月" if exact == "month" else f"{year}年{month}月{day}日"
+    return text
+
+
+def fact_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The facts the conversation gathered, each named by its label in knowledge/data/slots.yaml (a key no table
+    declares, as in a record older than the table, is shown as it is)."""
+    tables = load_slot_tables()
+    facts = facts or {}
+    given = facts.get(PRECISION)
+    precision: dict[str, Any] = given if isinstance(given, dict) else {}
+    return [
+        (tables.label(name) or name, _fact_value(name, value, precision, tables))
+        for name, value in facts.items()
+        if name != PRECISION
+    ]
 
 
 CASE_LABELS = {
@@ -236,7 +272,7 @@ def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tu
         "committee": committee,
         "category": category,
         "parties": _party_rows(record, staff.role, revealed),
-        "facts": [(FACT_LABELS.get(k, k), v) for k, v in flat_items(record.facts)],
+        "facts": fact_rows(record.facts),
         "similar": [_case_view(c) for c in similar if isinstance(c, dict)],
         "assessment": flat_items(other_assessment),
         "complaint": complaint,

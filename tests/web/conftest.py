@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -8,17 +11,25 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-import bot.wechat.outbox  # noqa: F401 - registers the outbox table (the record page reads deliveries)
-import casework.models  # noqa: F401 - registers the tables
+import bot.models  # noqa: F401 - registers the dialog, outbox and casework tables (records come from a chat)
 import web
 from app.runtime import Runtime
-from casework.notify import RecordingNotifier
-from casework.service import Applicant, HandoffRequest, Party, create_handoff
+from bot.engine import DialogEngine, Services
+from bot.handoff import DraftHandoff
+from bot.handoff_casework import CaseworkHandoff
+from bot.messages import Channel, IncomingText
+from bot.store import SessionKey, SqlDialogStore
+from casework.models import CaseRecord
+from casework.notify import Notifier, RecordingNotifier
+from casework.service import HandoffRequest, create_handoff
 from casework.staff import create_staff
 from core.db import Base, make_engine, make_sessionmaker
 from core.settings import Settings
+from knowledge import Knowledge
+from retrieval.types import Hit, SearchResult
 
 PII_KEY = "x8bFqCmW0mC0sP5lqTzN2a3XW6yF4b2cRkL9dS1vE7g="
 ID_A = "11010519491231002X"
@@ -136,37 +147,159 @@ def browser(app: FastAPI, staff_ids: dict[str, int]):  # type: ignore[no-untyped
         b.client.close()
 
 
-def _request(kind: str, key: str, **over: Any) -> HandoffRequest:
-    base: dict[str, Any] = {
-        "kind": kind,
-        "user_id": "openid-9",
-        "channel": "wechat",
-        "dedupe_key": key,
-        "cause": "民间借贷纠纷",
-        "summary": "2024年借给王五5万元未还。<script>alert(1)</script>",
-        "facts": {"amount": 50000, "evidence": ["借条"]},
-        "assessment": {"similar_cases": [{"id": "c1", "title": "（2021）豫0811民初1号", "outcome": "支持原告"}]},
-        "consent": True,
-        "applicant": Applicant(name="李四", id_number=ID_A, phone=PHONE_A, address="焦东街道"),
-        "defendant": Party(name="王五", address="新城街道"),
-        "area": "焦东街道",
-        "claims": ["判令被告归还借款50000元"],
-    }
-    base.update(over)
-    return HandoffRequest.model_validate(base)
+# --- records handed off through a real conversation ------------------------------------------------------------
+
+TODAY = date(2026, 11, 24)
+OPENID = "openid-9"
+SIMILAR_CASE = "（2021）豫0811民初1号"
+# The summary of the loan's records carries markup the page must escape.
+LOAN_STORY = "2024年3月借给朋友王五5万元，说好一年还，有借条和转账记录，催了几次一直不还。<script>alert(1)</script>"
+TRAFFIC_STORY = "上个月在山阳区被一辆小轿车撞了，腿骨折住院，花了两万医疗费，交警认定对方全责"
+FILING_FORM = {
+    "plaintiff_name": "李四",
+    "plaintiff_id": ID_A,
+    "plaintiff_phone": PHONE_A,
+    "plaintiff_address": "焦作市山阳区焦东街道",
+    "defendant_name": "王五",
+    "defendant_address": "焦作市山阳区新城街道",
+    "claims": "判令被告归还借款50000元",
+}
+
+
+class OneCaseSearcher:
+    """Retrieval that always finds one similar judgment (the record page shows what the person was shown)."""
+
+    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
+        hit = Hit(
+            id="c1",
+            score=0.03,
+            cause=cause,
+            outcome="supported",
+            summary="被告借款未还，原告持借条起诉",
+            case_number=SIMILAR_CASE,
+            court="焦作市山阳区人民法院",
+            year=2021,
+        )
+        return SearchResult(query=query, hits=[hit], cause_filter=cause)
+
+    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+        return {"supported": 7, "rejected": 2}
+
+
+class Litigant:
+    """One person on WeChat, talking to the dialog engine on the test's database."""
+
+    def __init__(self, engine: DialogEngine, user: str = OPENID) -> None:
+        self.engine, self.user = engine, user
+        self.last = ""
+
+    def say(self, text: str) -> str:
+        msg = IncomingText(user_id=self.user, channel=Channel.WECHAT, dedupe_key=uuid.uuid4().hex, text=text)
+        self.last = self.engine.handle(msg).text
+        return self.last
+
+    @property
+    def data(self) -> dict[str, Any]:
+        rec = self.engine.store.get(SessionKey(Channel.WECHAT.value, self.user))
+        return rec.data if rec else {}
+
+    @property
+    def state(self) -> str:
+        rec = self.engine.store.get(SessionKey(Channel.WECHAT.value, self.user))
+        return rec.state if rec else ""
+
+    def tell(self, story: str, cause: str, answers: dict[str, str] | None = None) -> None:
+        """The story, the recognised cause confirmed, each question answered (不知道 where ``answers`` has none)."""
+        self.say(story)
+        assert self.state == "confirm_cause" and cause in self.last, self.last
+        self.say("是")
+        while self.state == "intake":
+            self.say((answers or {}).get(self.data["asking"], "不知道"))
+        assert self.state == "choose_route", self.last
+
+    def handed_off(self) -> str:
+        """The reference number the bot just gave."""
+        assert self.state == "done", self.last
+        found = re.search(r"[A-Z]{2}-\d{4}-\d{4,}", self.last)
+        assert found, self.last
+        return found.group(0)
+
+
+def chat_engine(factory: sessionmaker[Session], settings: Settings, notifier: Notifier, kb: Knowledge) -> DialogEngine:
+    """The dialog engine as the server builds it, on the test's database and notifier, with one similar case."""
+    handoff = DraftHandoff(CaseworkHandoff(settings, notifier), settings.public_base_url)
+    services = Services(knowledge=kb, searcher=OneCaseSearcher(), handoff=handoff, today=lambda: TODAY)
+    return DialogEngine(SqlDialogStore(factory), settings, services)
+
+
+def handoffs_by_chat(
+    engine: DialogEngine, names: tuple[str, ...] = ("referral", "filing", "traffic")
+) -> dict[str, int]:
+    """Each of ``names`` the end of a real conversation: "referral" — a loan taken to people's mediation
+    (焦东街道); "filing" — the same loan taken to online filing, the form filled in; "traffic" — an accident taken
+    to the traffic committee. Returns their record ids."""
+    person = Litigant(engine)
+    refs = {}
+    if "referral" in names:
+        person.tell(LOAN_STORY, "民间借贷纠纷", {"mediation_willing": "愿意"})
+        person.say("人民调解")
+        person.say("同意 焦东街道")
+        refs["referral"] = person.handed_off()
+    if "filing" in names:
+        person.tell(LOAN_STORY, "民间借贷纠纷", {"mediation_willing": "不愿意", "defendant_place": "新城街道"})
+        person.say("网上立案")
+        while person.state == "filing_form":
+            person.say(FILING_FORM[person.data["asking"]])
+        person.say("确认")
+        refs["filing"] = person.handed_off()
+    if "traffic" in names:
+        person.tell(TRAFFIC_STORY, "机动车交通事故责任纠纷")
+        person.say("人民调解")
+        person.say("同意")
+        refs["traffic"] = person.handed_off()
+    with engine.store.factory() as s:  # type: ignore[attr-defined]
+        return {name: s.scalars(select(CaseRecord.id).where(CaseRecord.ref == ref)).one() for name, ref in refs.items()}
+
+
+HandOff = Callable[[sessionmaker[Session], Settings, Notifier, tuple[str, ...]], dict[str, int]]
+
+
+@pytest.fixture(scope="session")
+def hand_off_by_chat(kb: Knowledge) -> HandOff:
+    """``(sessions, settings, notifier, names) -> record ids``: records handed off by conversations (for the
+    browser test's server too, which seeds its own database)."""
+
+    def run(
+        factory: sessionmaker[Session], settings: Settings, notifier: Notifier, names: tuple[str, ...]
+    ) -> dict[str, int]:
+        return handoffs_by_chat(chat_engine(factory, settings, notifier, kb), names)
+
+    return run
+
+
+def petition_request(key: str) -> HandoffRequest:
+    """A 12368 petition ticket. The chat never files one (its tickets are consultations): the hotline registers
+    petitions, so this record is built directly — and carries no facts."""
+    return HandoffRequest(
+        kind="ticket",
+        user_id=OPENID,
+        channel="wechat",
+        dedupe_key=key,
+        cause="民间借贷纠纷",
+        summary="反映某案件承办法官一直联系不上，请求督促。",
+        consent=True,
+        category="petition",
+    )
 
 
 @pytest.fixture
-def records(factory: sessionmaker[Session], settings: Settings, notifier: RecordingNotifier) -> dict[str, int]:
-    """One referral (committee sy-jiaodong), one filing, one ticket, one referral of another committee."""
-    out = {}
+def records(
+    factory: sessionmaker[Session], settings: Settings, notifier: RecordingNotifier, hand_off_by_chat: HandOff
+) -> dict[str, int]:
+    """One referral (committee sy-jiaodong), one filing, one referral of the traffic committee — each handed off by
+    a conversation — and one petition ticket."""
+    out = hand_off_by_chat(factory, settings, notifier, ("referral", "filing", "traffic"))
     with factory() as s:
-        for name, kind, over in (
-            ("referral", "referral", {}),
-            ("filing", "filing", {}),
-            ("ticket", "ticket", {"category": "petition"}),
-            ("traffic", "referral", {"cause": "机动车交通事故责任纠纷"}),
-        ):
-            out[name] = create_handoff(s, _request(kind, f"m-{name}", **over), notifier, settings=settings).id
+        out["ticket"] = create_handoff(s, petition_request("m-ticket"), notifier, settings=settings).id
         s.commit()
     return out

@@ -1,8 +1,8 @@
 """The workbench in a real headless Chromium, against the real server (``server:create_app``) under uvicorn.
 
 The server runs in its own process on a free loopback port, with a temporary SQLite database (migrated with
-the project's Alembic migrations), the fake embedder and no corpus ingest, so it starts in seconds. Records are
-handed off through ``casework.service.create_handoff`` (what the chat does), then staff sign in and work them:
+the project's Alembic migrations), the fake embedder and no corpus ingest, so it starts in seconds. The referral and
+the filing are handed off by real conversations with the dialog engine, then staff sign in and work them:
 a referral to "agreement reached", a filing to a one-time correction notice, a ticket through
 接听 → 交办 → 督办 → 反馈 → 回访 → 办结; the manager's dashboard must move accordingly.
 Screenshots go to test-output/screenshots/.
@@ -62,9 +62,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _seed(database_url: str) -> dict[str, int]:
+def _seed(database_url: str, hand_off_by_chat) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Staff accounts; a referral and a filing handed off by real conversations (tests/web/conftest.py); and a
+    petition ticket, which the hotline registers (the chat never files one)."""
     from casework.notify import RecordingNotifier
-    from casework.service import Applicant, HandoffRequest, Party, create_handoff
+    from casework.service import HandoffRequest, create_handoff
     from casework.staff import create_staff
     from core.db import make_engine, make_sessionmaker
     from core.migrate import upgrade_to_head
@@ -73,54 +75,38 @@ def _seed(database_url: str) -> dict[str, int]:
     engine = make_engine(database_url)
     upgrade_to_head(engine)  # the project's Alembic migrations, as a deployment would
     settings = Settings(app_env="test", database_url=database_url, pii_key=PII_KEY, session_secret="browser-secret")
-    base = {
-        "user_id": "openid-browser",
-        "channel": "wechat",
-        "cause": "民间借贷纠纷",
-        "summary": "2024年3月借给王五5万元，约定一年归还，有借条和转账记录，催要未果。",
-        "facts": {"amount": 50000, "evidence": ["借条", "转账记录"]},
-        "assessment": {
-            "similar_cases": [
-                {
-                    "id": "c1",
-                    "title": "（2021）豫0811民初1234号",
-                    "court": "焦作市山阳区人民法院",
-                    "outcome": "支持原告",
-                }
-            ],
-            "limitation": "未超过诉讼时效（约定还款日2025-03-01起三年）",
-        },
-        "consent": True,
-        "applicant": Applicant(name="李四", id_number=ID_A, phone=PHONE_A, address="焦作市山阳区焦东街道"),
-        "defendant": Party(name="王五", address="焦作市山阳区新城街道"),
-        "area": "焦东街道",
-        "claims": ["判令被告归还借款50000元", "本案诉讼费由被告负担"],
-    }
-    records = {}
-    with make_sessionmaker(engine)() as s:
+    factory = make_sessionmaker(engine)
+    with factory() as s:
         for username, (name, role, group, password) in USERS.items():
             create_staff(s, username, name, role, password, group=group)
-        for key, kind, extra in (
-            ("referral", "referral", {}),
-            ("filing", "filing", {}),
-            ("ticket", "ticket", {"category": "petition", "summary": "反映某案件承办法官一直联系不上，请求督促。"}),
-        ):
-            req = HandoffRequest.model_validate({**base, **extra, "kind": kind, "dedupe_key": f"browser-{key}"})
-            records[key] = create_handoff(s, req, RecordingNotifier(), settings=settings).id
+        s.commit()
+    records = hand_off_by_chat(factory, settings, RecordingNotifier(), ("referral", "filing"))
+    petition = HandoffRequest(
+        kind="ticket",
+        user_id="openid-9",
+        channel="wechat",
+        dedupe_key="browser-ticket",
+        cause="民间借贷纠纷",
+        summary="反映某案件承办法官一直联系不上，请求督促。",
+        consent=True,
+        category="petition",
+    )
+    with factory() as s:
+        records["ticket"] = create_handoff(s, petition, RecordingNotifier(), settings=settings).id
         s.commit()
     engine.dispose()
     return records
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, hand_off_by_chat) -> Iterator[Server]:  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail("REQUIRE_BROWSER=1 but Debian's chromium is not installed (make chromium)")
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     tmp = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{tmp / 'workbench.sqlite3'}"
-    records = _seed(database_url)
+    records = _seed(database_url, hand_off_by_chat)
     port = _free_port()
     env = {
         **os.environ,
@@ -296,7 +282,7 @@ def test_workbench_end_to_end(server: Server, page_for) -> None:  # type: ignore
     mediator.wait_for_load_state("domcontentloaded")
     assert state_of(mediator) == "待接收"
     assert "焦东街道人民调解委员会" in mediator.locator(".record-head").inner_text()
-    assert "（2021）豫0811民初1234号" in mediator.locator("ol.similar").inner_text()
+    assert "（2021）豫0811民初1号" in mediator.locator("ol.similar").inner_text()  # the case the person was shown
     act(mediator, "接收")
     act(mediator, "开始调解")
     mediator.fill("form.action:has(button:text-is('达成调解协议')) textarea[name=note]", "被告分两期归还50000元。")
@@ -445,7 +431,7 @@ def test_chat_page_carries_a_litigant_from_story_to_a_mediation_referral(server:
     engine = make_engine(server.database_url)
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT kind, cause, channel FROM case_records WHERE dedupe_key NOT LIKE 'browser-%'")
+            text("SELECT kind, cause, channel FROM case_records WHERE user_id LIKE 'web-%'")  # the chat page's person
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("referral", "民间借贷纠纷", "web")], rows

@@ -117,14 +117,37 @@ def test_record_page_shows_summary_intake_similar_cases_complaint_history(browse
     assert "<script>alert(1)</script>" in page.find("p", class_="prewrap").text
     assert "&lt;script&gt;" in r.text
     assert "（2021）豫0811民初1号" in page.select_one("ol.similar").text
-    facts = page.select_one("dl.facts").text
-    assert "金额（元）" in facts and "50000" in facts
+    facts = fact_rows(page)
+    assert ("涉及金额（元）", "50,000") in facts and ("借款日期", "2024年3月") in facts
     doc = page.select_one("div.doc").text
     assert "民事起诉状" in doc and "判令被告归还借款50000元" in doc and "人民法院在线服务" in doc
     assert "尚缺" in page.select_one("div.warn").text  # e.g. ethnicity, occupation
     assert [li.find("strong").text for li in page.select("ol.history li")] == ["创建"]
     assert ID_A not in r.text and PHONE_A not in r.text
     assert "1101**********002X" in r.text and "138****8000" in r.text
+
+
+def fact_rows(page: BeautifulSoup) -> list[tuple[str, str]]:
+    facts = page.select_one("dl.facts")
+    return [(dt.text, dd.text) for dt, dd in zip(facts.select("dt"), facts.select("dd"), strict=True)]
+
+
+@pytest.mark.parametrize("name", ["filing", "referral", "traffic"])
+def test_every_fact_of_a_real_hand_off_has_a_chinese_label(browser, records, factory, name) -> None:  # type: ignore[no-untyped-def]
+    """The records were handed off by a conversation (tests/web/conftest.py): whatever facts it gathered, staff read
+    each under its label from knowledge/data/slots.yaml, and no raw key (claim_amount_yuan, mediation_willing …)
+    appears anywhere in the section."""
+    with factory() as s:
+        gathered = s.get(CaseRecord, records[name]).facts  # type: ignore[union-attr]
+    assert len(gathered) >= 4
+    page = soup(browser("mgr1").get(f"/workbench/records/{records[name]}"))
+    rows = fact_rows(page)
+    assert len(rows) == len([k for k in gathered if k != "date_precision"])  # folded into the dates
+    for label, value in rows:
+        assert re.search(r"[\u4e00-\u9fff]", label), label
+        assert value, label
+    section = page.select_one("dl.facts").text
+    assert not re.search(r"[a-z]{2,}_[a-z_]+|\b(?:true|false|None|person|company|month|day)\b", section), section
 
 
 def test_only_allowed_actions_are_shown(browser, records) -> None:  # type: ignore[no-untyped-def]
