@@ -1,9 +1,11 @@
-"""Inbound XML: a hardened parse, then wechatpy's message classes, then our own typed ``Incoming*``.
+"""Inbound XML: one hardened parse, then our own typed ``Incoming*`` straight from its fields.
 
-Order matters. Every XML text (the outer envelope and, in safe mode, the decrypted message) first goes
-through :func:`parse_fields`, which refuses DOCTYPE/ENTITY outright and parses with ``defusedxml`` (no
-entities, no external references, no DTD). Only text that passed is handed to ``wechatpy.parse_message``
-(which uses plain ``xmltodict``); by then it cannot carry an entity bomb or an external reference.
+Every XML text (the outer envelope and, in safe mode, the decrypted message) is parsed exactly once, by
+:func:`parse_fields`, which refuses DOCTYPE/ENTITY outright and parses with ``defusedxml`` (no entities, no
+external references, no DTD). :func:`from_fields` builds the message from that ``{tag: text}`` dict; nothing
+parses the text a second time. The mapping is the one ``wechatpy.parse_message`` applies (``MsgType`` picks
+the class; ``event`` and ``device_*`` types are events; a ``CLICK`` event carries its ``EventKey``), reduced to
+what the conversation uses — ``tests/bot/wechat/test_inbound.py`` checks it against wechatpy on every sample.
 
 Dedupe keys follow WeChat's advice ("有msgid的消息推荐使用msgid排重。事件类型消息推荐使用FromUserName +
 CreateTime 排重", 被动回复用户消息 doc) and the shapes in ``shared/wechat/xml/index.json``:
@@ -19,9 +21,6 @@ from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
-from wechatpy import parse_message
-from wechatpy.events import BaseEvent, ClickEvent
-from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 
 from bot.messages import (
     Channel,
@@ -92,13 +91,19 @@ class InboundMessage:
     msg_type: str
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+def is_event(msg_type: str) -> bool:
+    """``event``, and the IoT ``device_*`` types that wechatpy also treats as events."""
+    return msg_type == "event" or msg_type.startswith("device_")
 
 
 def to_incoming(text: str) -> InboundMessage:
     """Parse a plaintext message XML into an ``InboundMessage``. Raises ``InboundError`` subclasses only."""
-    fields = parse_fields(text)
+    return from_fields(parse_fields(text))
+
+
+def from_fields(fields: dict[str, str]) -> InboundMessage:
+    """The message that :func:`parse_fields` read. Raises ``MalformedXmlError`` when a required field is
+    missing or ``CreateTime`` is not an integer."""
     missing = [name for name in _REQUIRED if not fields.get(name)]
     if missing:
         raise MalformedXmlError(f"missing {', '.join(missing)}")
@@ -106,16 +111,15 @@ def to_incoming(text: str) -> InboundMessage:
         raise MalformedXmlError("CreateTime is not an integer")
     openid, msg_type = fields["FromUserName"], fields["MsgType"].lower()
     key = dedupe_key(fields)
-    message: BaseMessage = parse_message(text)  # safe: ``text`` passed parse_fields above
     wechat = Channel.WECHAT
 
     incoming: Incoming
-    if isinstance(message, BaseEvent) or msg_type == "event":
-        incoming = _event(fields, message, openid, key)
-    elif isinstance(message, TextMessage):
-        incoming = IncomingText(user_id=openid, channel=wechat, dedupe_key=key, text=_text(message.content))
-    elif isinstance(message, VoiceMessage):
-        recognition = _text(message.recognition).strip() or None
+    if is_event(msg_type):
+        incoming = _event(fields, msg_type, openid, key)
+    elif msg_type == "text":
+        incoming = IncomingText(user_id=openid, channel=wechat, dedupe_key=key, text=fields.get("Content", ""))
+    elif msg_type == "voice":
+        recognition = fields.get("Recognition", "").strip() or None
         incoming = IncomingVoice(user_id=openid, channel=wechat, dedupe_key=key, recognition=recognition)
     else:
         incoming = IncomingUnsupported(user_id=openid, channel=wechat, dedupe_key=key, kind=msg_type[:32])
@@ -128,9 +132,9 @@ def to_incoming(text: str) -> InboundMessage:
     )
 
 
-def _event(fields: dict[str, str], message: BaseMessage, openid: str, key: str) -> IncomingEvent:
+def _event(fields: dict[str, str], msg_type: str, openid: str, key: str) -> IncomingEvent:
     """subscribe / unsubscribe / CLICK on one of our menu keys; everything else (VIEW, SCAN, LOCATION,
-    TEMPLATESENDJOBFINISH, a CLICK on a key we do not know…) is ``EventKind.OTHER``."""
+    TEMPLATESENDJOBFINISH, a CLICK on a key we do not know, device events…) is ``EventKind.OTHER``."""
     raw = fields.get("Event", "")
     name = raw.lower()
     event_key = fields.get("EventKey") or None
@@ -139,7 +143,7 @@ def _event(fields: dict[str, str], message: BaseMessage, openid: str, key: str) 
         kind = EventKind.SUBSCRIBE
     elif name == "unsubscribe":
         kind = EventKind.UNSUBSCRIBE
-    elif isinstance(message, ClickEvent) and event_key in _MENU_KEYS:
+    elif msg_type == "event" and name == "click" and event_key in _MENU_KEYS:
         kind = EventKind.MENU_CLICK
     return IncomingEvent(
         user_id=openid, channel=Channel.WECHAT, dedupe_key=key, event=kind, key=event_key, raw_event=raw[:64]

@@ -188,3 +188,65 @@ def test_body_must_be_utf8() -> None:
     assert decode_body(b"\xef\xbb\xbf<xml/>") == "<xml/>"
     with pytest.raises(EncodingError):
         decode_body("<xml>中文</xml>".encode("gbk"))
+
+
+def test_the_mapping_agrees_with_wechatpy_on_every_sample(wx: Any) -> None:
+    """wechatpy's own parser (trusted samples only: it uses plain xmltodict) as the reference for ours."""
+    from wechatpy import parse_message
+    from wechatpy.events import BaseEvent, ClickEvent
+    from wechatpy.messages import TextMessage, VoiceMessage
+
+    for entry in _samples(wx):
+        text = (wx.SHARED / entry["file"]).read_text(encoding="utf-8")
+        ours, theirs = to_incoming(text).incoming, parse_message(text)
+        if isinstance(theirs, TextMessage):
+            assert isinstance(ours, IncomingText) and ours.text == (theirs.content or ""), entry["file"]
+        elif isinstance(theirs, VoiceMessage):
+            assert isinstance(ours, IncomingVoice), entry["file"]
+            assert ours.recognition == ((theirs.recognition or "").strip() or None), entry["file"]
+        elif isinstance(theirs, BaseEvent) or entry["MsgType"].lower() == "event":
+            assert isinstance(ours, IncomingEvent), entry["file"]
+            assert (ours.event is EventKind.MENU_CLICK) == (
+                isinstance(theirs, ClickEvent) and theirs.key in {k.value for k in MenuKey}
+            ), entry["file"]
+        else:
+            assert isinstance(ours, IncomingUnsupported), entry["file"]
+        assert (ours.user_id, ours.channel) == (theirs.source, Channel.WECHAT), entry["file"]
+
+
+@pytest.mark.parametrize("mode", ["raw", "aes"])
+def test_each_xml_text_is_parsed_once_by_the_hardened_parser(
+    monkeypatch: pytest.MonkeyPatch, wx: Any, helpers: Any, ref: Any, mode: str
+) -> None:
+    """Plaintext: the body, once. Safe mode: the envelope once and the decrypted message once. Never xmltodict."""
+    import defusedxml.ElementTree
+    import xmltodict
+
+    from bot.wechat.edge import WeChatEdge
+
+    parsed: list[str] = []
+    real = defusedxml.ElementTree.fromstring
+
+    def counting(text: str, **kwargs: Any) -> Any:
+        parsed.append(text)
+        return real(text, **kwargs)
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("xmltodict must not parse inbound XML")
+
+    monkeypatch.setattr(defusedxml.ElementTree, "fromstring", counting)
+    monkeypatch.setattr(xmltodict, "parse", refused)
+    edge = WeChatEdge(helpers.make_settings(), helpers.FakeEngine())
+    params = helpers.signed_params()
+    plain = wx.text_xml("你好", msg_id="77")
+    try:
+        if mode == "raw":
+            opened = edge.open(params, plain.encode())
+            assert parsed == [plain]
+        else:
+            body, msg_sig = ref.envelope(plain, params["timestamp"], params["nonce"])
+            opened = edge.open({**params, "encrypt_type": "aes", "msg_signature": msg_sig}, body.encode())
+            assert parsed == [body, plain]
+    finally:
+        edge.close()
+    assert isinstance(opened.inbound.incoming, IncomingText) and opened.inbound.incoming.text == "你好"
