@@ -11,7 +11,7 @@ together):
   :class:`HandoffError` subclasses: :class:`ConsentRequired`, :class:`IncompleteHandoff`,
   :class:`RefilingForbidden`; building an :class:`Applicant`/:class:`Party` with a bad ID or phone raises
   :class:`ValidationError`.
-- :func:`records_for_user` / :func:`progress_text` — "查询进度".
+- :func:`records_for_user` — "查询进度" (the chat renders the records' lines itself).
 - :func:`person_action` — what the person may do from the chat (report corrections made, withdraw).
 
 Staff-side functions (:func:`transition`, :func:`reveal_pii`) are used by the workbench.
@@ -62,7 +62,6 @@ __all__ = [
     "RecordingNotifier",
     "create_handoff",
     "person_action",
-    "progress_text",
     "records_for_user",
     "reveal_pii",
     "transition",
@@ -236,14 +235,6 @@ def records_for_user(
         .order_by(CaseRecord.created_at.desc(), CaseRecord.id.desc())
     )
     return [_ref_for_person(r, settings, now, created=False) for r in rows]
-
-
-def progress_text(refs: list[RecordRef]) -> str:
-    """The chat answer to "查询进度"."""
-    if not refs:
-        return "您目前没有转交记录。需要时可以回复“开始咨询”。"
-    lines = [f"您共有{len(refs)}条记录："] + [f"{i}. {r.message}" for i, r in enumerate(refs, 1)]
-    return "\n".join(lines)
 
 
 def person_action(
