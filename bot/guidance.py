@@ -23,7 +23,7 @@ from bot.render import render_assessment
 from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
 from knowledge.extract import is_correction
-from knowledge.intake import Slot, apply_correction
+from knowledge.intake import Slot
 
 if TYPE_CHECKING:
     from bot.engine import Services
@@ -141,7 +141,7 @@ def correct(knowledge: Knowledge, c: Consultation, text: str, today: date) -> Co
     if not c.cause or c.cause == OTHER or not is_correction(text):
         return None
     last = knowledge.slot(c.cause, c.asking) if c.asking else None
-    facts = apply_correction(c.cause, text, dict(c.facts), today, last_slot=last, court=knowledge.court)
+    facts = knowledge.correct(c.cause, text, dict(c.facts), today, last_slot=last)
     if facts == c.facts:
         return None
     return c.replace(facts=facts, skipped=[s for s in c.skipped if s not in facts])

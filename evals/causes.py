@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.causes import load_causes
-from knowledge.classifier import CauseClassifier, Embedder
+from knowledge.classifier import CauseClassifier, Embedder, load_classifier_config, load_examples
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "eval"
 EVAL_PATH = EVAL_DIR / "lay_descriptions.jsonl"
@@ -147,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="eval_set", default="main", choices=sorted(EVAL_SETS))
     parser.add_argument("--loo", action="store_true", help="leave-one-out on the training examples instead")
     args = parser.parse_args(argv)
-    classifier = CauseClassifier(load_causes().names, embedder=make_embedder(args.embedder))
+    classifier = CauseClassifier(
+        load_causes().names,
+        config=load_classifier_config(),
+        examples=load_examples(),
+        embedder=make_embedder(args.embedder),
+    )
     items: list[tuple[str, str, int | None]]
     if args.loo:
         items = [(*classifier.example(i), i) for i in range(classifier.example_count)]

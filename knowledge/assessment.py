@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from knowledge.causes import OTHER
 from knowledge.errors import InputError
 from knowledge.evidence import check_evidence
-from knowledge.fees import FeeKind, estimate_fee, preservation_fee, to_amount
+from knowledge.fees import FeeKind, FeeRules, estimate_fee, preservation_fee, to_amount
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.jurisdiction import check_jurisdiction
 from knowledge.limitation import check_limitation
@@ -241,8 +241,8 @@ def _classify(text: str, facts: Mapping[str, Any], knowledge: Knowledge) -> Caus
     )
 
 
-def _fee(kind: FeeKind, amount: Decimal | None, urgent: bool) -> FeeOut:
-    estimate = estimate_fee(kind, amount)
+def _fee(kind: FeeKind, amount: Decimal | None, urgent: bool, rules: FeeRules) -> FeeOut:
+    estimate = estimate_fee(kind, amount, rules)
     range_yuan = None
     if estimate.acceptance_fee is None and estimate.low is not None and estimate.high is not None:
         range_yuan = [float(estimate.low), float(estimate.high)]
@@ -250,7 +250,7 @@ def _fee(kind: FeeKind, amount: Decimal | None, urgent: bool) -> FeeOut:
         acceptance_fee_yuan=None if estimate.acceptance_fee is None else float(estimate.acceptance_fee),
         halved_yuan=None if estimate.halved_fee is None else float(estimate.halved_fee),
         range_yuan=range_yuan,
-        preservation_fee_yuan=float(preservation_fee(amount)) if amount is not None and urgent else None,
+        preservation_fee_yuan=float(preservation_fee(amount, rules)) if amount is not None and urgent else None,
         basis=estimate.basis,
         source=estimate.source,
         notes=[n for n in estimate.notes if n],
@@ -295,7 +295,9 @@ def assess(
     court = knowledge.court
     cause = _classify(text, given, knowledge)
     spec = knowledge.causes.get(cause.name)
-    merged: dict[str, Any] = story_facts(cause.name, text, today, court)
+    merged: dict[str, Any] = story_facts(
+        cause.name, text, today, court, causes=knowledge.causes, tables=knowledge.slots
+    )
     merged.update({k: v for k, v in given.items() if k != "cause"})
     amount = _amount(merged)
     merged["claim_amount_yuan"] = float(amount) if amount is not None else None
@@ -304,15 +306,17 @@ def assess(
     fee_kind = spec.fee_kind
     if fee_kind == "non_property" and amount is not None and cause.name != OTHER:
         fee_kind = "property"  # e.g. a neighbour dispute that also claims damages
-    fee = _fee(fee_kind, amount, bool(merged.get("urgency")))
+    fee = _fee(fee_kind, amount, bool(merged.get("urgency")), knowledge.fees)
 
-    lim = check_limitation(spec.limitation, merged, today)
+    lim = check_limitation(spec.limitation, merged, today, knowledge.limitation)
     limitation = LimitationOut(
         status=lim.status, deadline=lim.deadline, basis=lim.basis, rule=lim.rule, interrupted_by=lim.interrupted_by
     )
 
     money_claim = spec.money_claim or (fee_kind == "property" and spec.fee_kind == "non_property")
-    sc = check_small_claims(amount, facts_for_rules, money_claim=money_claim, today=today)
+    sc = check_small_claims(
+        amount, facts_for_rules, money_claim=money_claim, today=today, rules=knowledge.small_claims
+    )
     small_claims = SmallClaimsOut(
         eligible=sc.eligible,
         mode=sc.mode,
@@ -321,7 +325,7 @@ def assess(
         basis=sc.basis,
     )
 
-    jr = check_jurisdiction(spec.jurisdiction, merged, court)
+    jr = check_jurisdiction(spec.jurisdiction, merged, court, knowledge.jurisdiction)
     jurisdiction = JurisdictionOut(
         competent=jr.competent,
         court=jr.court,
@@ -335,7 +339,7 @@ def assess(
         held=list(merged.get("evidence", [])), gaps=ev.gap_labels, optional_missing=[i.label for i in ev.missing_other]
     )
 
-    med = assess_mediation(spec.mediation, facts_for_rules)
+    med = assess_mediation(spec.mediation, facts_for_rules, knowledge.mediation)
     mediation = MediationOut(
         suitable=med.suitable, route=med.route, reasons=med.reasons, note=med.note, required_before_filing=False
     )
@@ -343,7 +347,8 @@ def assess(
     similar, distribution, similar_note = _similar(text, cause.name, searcher)
 
     conditions = _risk_conditions(lim.status, bool(ev.missing_key), money_claim, jr.competent, merged)
-    risks = [f"{item.title}：{item.text}" for item in applicable_risks(conditions)] if cause.name != OTHER else []
+    applicable = applicable_risks(conditions, knowledge.risks) if cause.name != OTHER else []
+    risks = [f"{item.title}：{item.text}" for item in applicable]
 
     missing = missing_slots(cause.name, merged, court, knowledge.slots)
     nxt = next_missing_slot(cause.name, merged, court, knowledge.slots)

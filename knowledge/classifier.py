@@ -158,18 +158,21 @@ _TOKEN_SKIP = re.compile(r"^[\W\d_]+$")
 
 
 class CauseClassifier:
-    """Build once (it tokenises and, with an embedder, embeds the examples), then call :meth:`classify`."""
+    """Build once (it tokenises and, with an embedder, embeds the examples), then call :meth:`classify`.
+
+    ``config`` and ``examples`` are the loaded tables (:func:`load_classifier_config`, :func:`load_examples`).
+    """
 
     def __init__(
         self,
         causes: Sequence[str],
         *,
+        config: ClassifierConfig,
+        examples: ExampleSet,
         embedder: Embedder | None = None,
-        config: ClassifierConfig | None = None,
-        examples: ExampleSet | None = None,
     ) -> None:
-        self.config = config or load_classifier_config()
-        self.examples = examples or load_examples()
+        self.config = config
+        self.examples = examples
         self.causes = list(causes)
         named = set(self.config.keywords) | set(self.examples.examples) | set(self.config.requires)
         named |= {c for d in self.config.discounts for c in d.causes}

@@ -7,6 +7,8 @@ All money is :class:`~decimal.Decimal` in yuan, computed to the fen. Public func
 - :func:`preservation_fee` — 保全申请费 (办法第十四条, capped).
 - :func:`estimate_fee` — the fee for a cause of action: a point figure where the law fixes one, otherwise the
   statutory range, with a Chinese ``basis`` that says which rule was used and what is not known.
+
+Each takes the loaded :class:`FeeRules` (:func:`load_fee_rules`; the server's ``Knowledge.fees``).
 """
 
 from __future__ import annotations
@@ -131,15 +133,13 @@ def _banded(amount: Decimal, table: BandedTable) -> Decimal:
     return fee.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def property_fee(amount: Decimal | float | int | str, rules: FeeRules | None = None) -> Decimal:
+def property_fee(amount: Decimal | float | int | str, rules: FeeRules) -> Decimal:
     """案件受理费 of a property case for a claim of ``amount`` yuan. 0 yuan still pays the flat 50."""
-    rules = rules or load_fee_rules()
     return _banded(to_amount(amount), rules.property)
 
 
-def preservation_fee(amount: Decimal | float | int | str, rules: FeeRules | None = None) -> Decimal:
+def preservation_fee(amount: Decimal | float | int | str, rules: FeeRules) -> Decimal:
     """保全申请费 on the amount to be preserved (≤1,000: 30 yuan; 1%; 0.5%; capped at 5,000)."""
-    rules = rules or load_fee_rules()
     return _banded(to_amount(amount), rules.preservation)
 
 
@@ -177,13 +177,12 @@ def _fmt(value: Decimal) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
-def estimate_fee(kind: FeeKind, amount: Decimal | float | int | None, rules: FeeRules | None = None) -> FeeEstimate:
+def estimate_fee(kind: FeeKind, amount: Decimal | float | int | None, rules: FeeRules) -> FeeEstimate:
     """Estimate the acceptance fee for a case of ``kind`` with claim ``amount`` (None: unknown).
 
     ``amount`` means the property claimed (property cases), the property to divide (divorce) or the damages
     claimed (personality rights).
     """
-    rules = rules or load_fee_rules()
     value = None if amount is None else to_amount(amount)
     halving = "简易程序、调解结案或撤诉的减半收取（只减半一次）"
     if kind in ("property", "personality_injury"):

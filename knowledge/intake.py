@@ -1,6 +1,7 @@
 """Intake: per-cause slot tables (knowledge/data/slots.yaml) and the generic steps over them.
 
-The chat (bot/dialog*) drives these pure functions:
+The chat drives these pure functions through :class:`knowledge.Knowledge`, which passes the loaded tables they
+read (the cause table, these slot tables):
 
 - :func:`story_facts` — extract what the first story already says, for a given cause;
 - :func:`next_missing_slot` — the next required slot to ask (None when the intake is complete);
@@ -30,7 +31,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from knowledge._base import DATA_DIR, DataModel, load_model
-from knowledge.causes import load_causes
+from knowledge.causes import CauseTable
 from knowledge.court import Court
 from knowledge.errors import InputError, UnknownCauseError
 from knowledge.extract import default_roles, extract_facts, extract_slot_answer, is_correction
@@ -226,13 +227,8 @@ def answer_form_field(slot: Slot, text: str) -> str:
 
 @functools.cache
 def load_slot_tables(path: Path = DATA_DIR / "slots.yaml") -> SlotTables:
-    tables = load_model(SlotTables, path)
-    missing = set(load_causes().names) - set(tables.causes)
-    if missing:
-        from knowledge.errors import DataFileError
-
-        raise DataFileError(f"{path}: no slot table for {sorted(missing)}")
-    return tables
+    """The slot tables (start-up, ``knowledge.build_knowledge``, checks that every cause has one)."""
+    return load_model(SlotTables, path)
 
 
 def _answered(facts: Mapping[str, Any], name: str) -> bool:
@@ -264,28 +260,21 @@ def first_missing(
 def next_missing_slot(
     cause: str,
     facts: Mapping[str, Any],
-    court: Court | None = None,
-    tables: SlotTables | None = None,
+    court: Court | None,
+    tables: SlotTables,
     *,
     exclude: Collection[str] = (),
 ) -> Slot | None:
     """The first required slot of ``cause`` not yet answered (nor marked unknown/none, nor in ``exclude``)."""
-    tables = tables or load_slot_tables()
     return first_missing(tables.for_cause(cause), facts, court, exclude=exclude)
 
 
-def next_form_field(
-    form: Mapping[str, Any], facts: Mapping[str, Any], tables: SlotTables | None = None
-) -> Slot | None:
+def next_form_field(form: Mapping[str, Any], facts: Mapping[str, Any], tables: SlotTables) -> Slot | None:
     """The next filing-form field to ask, given the answers so far and the consultation's facts."""
-    tables = tables or load_slot_tables()
     return first_missing(tables.form, form, context={**facts, **form})
 
 
-def missing_slots(
-    cause: str, facts: Mapping[str, Any], court: Court | None = None, tables: SlotTables | None = None
-) -> list[str]:
-    tables = tables or load_slot_tables()
+def missing_slots(cause: str, facts: Mapping[str, Any], court: Court | None, tables: SlotTables) -> list[str]:
     return [
         s.name
         for s in tables.for_cause(cause)
@@ -293,10 +282,11 @@ def missing_slots(
     ]
 
 
-def story_facts(cause: str, text: str, today: date, court: Court | None = None) -> dict[str, Any]:
+def story_facts(
+    cause: str, text: str, today: date, court: Court | None = None, *, causes: CauseTable, tables: SlotTables
+) -> dict[str, Any]:
     """Facts the story states, with place and date roles defaulted by the cause."""
-    spec = load_causes().get(cause)
-    tables = load_slot_tables()
+    spec = causes.get(cause)
     place_role, date_role = default_roles(spec.jurisdiction, tables.causes[cause].default_date_role)
     facts = extract_facts(
         text, today, place_role=place_role, date_role=date_role, court=court, labour=spec.jurisdiction == "labour"
@@ -323,7 +313,15 @@ def _mark(facts: dict[str, Any], key: str, name: str) -> None:
 
 
 def apply_answer(
-    cause: str, slot: Slot, text: str, facts: Mapping[str, Any], today: date, *, court: Court | None = None
+    cause: str,
+    slot: Slot,
+    text: str,
+    facts: Mapping[str, Any],
+    today: date,
+    *,
+    court: Court | None = None,
+    causes: CauseTable,
+    tables: SlotTables,
 ) -> tuple[dict[str, Any], bool]:
     """Read the reply to ``slot`` into a copy of ``facts``. Returns (new facts, understood?).
 
@@ -350,10 +348,10 @@ def apply_answer(
     if (
         slot.name == "evidence"
         and "欠条" in new.get("evidence", [])
-        and load_causes().get(cause).jurisdiction == "labour"
+        and causes.get(cause).jurisdiction == "labour"
     ):
         new["has_wage_iou"] = True
-    validated = _validated(cause, new, load_slot_tables())
+    validated = _validated(cause, new, tables)
     if slot.name not in validated and slot.type != "evidence":
         return dict(facts), False
     return validated, True
@@ -367,13 +365,15 @@ def apply_correction(
     *,
     last_slot: Slot | None = None,
     court: Court | None = None,
+    causes: CauseTable,
+    tables: SlotTables,
 ) -> dict[str, Any]:
     """Apply "不对，是三万" / "说错了，是前年借的": what the correction states overwrites the facts.
 
     If the correction names nothing recognisable by itself (e.g. "不对，是修武"), it is read as a new answer to
     ``last_slot`` (the question just asked).
     """
-    stated = story_facts(cause, text, today, court)
+    stated = story_facts(cause, text, today, court, causes=causes, tables=tables)
     new = dict(facts)
     updates = {k: v for k, v in stated.items() if k not in ("date_precision", "defendant_kind", "defendant")}
     if "evidence" in updates:
@@ -384,7 +384,9 @@ def apply_correction(
         and not any(k.endswith("_date" if last_slot.type == "date" else "_place") for k in updates)
         and not any(k not in ("evidence",) for k in updates)  # "不对，是三万" corrects the amount, not the date
     ):
-        answered, ok = apply_answer(cause, last_slot, _strip_cue(text), facts, today, court=court)
+        answered, ok = apply_answer(
+            cause, last_slot, _strip_cue(text), facts, today, court=court, causes=causes, tables=tables
+        )
         return answered if ok else new
     if last_slot is not None and last_slot.type == "date":
         # a date correcting the date just asked replaces that date, whatever role the words suggest

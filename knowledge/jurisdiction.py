@@ -60,9 +60,8 @@ class JurisdictionResult:
 
 
 def check_jurisdiction(
-    rule_key: str, facts: Mapping[str, Any], court: Court, rules: JurisdictionRules | None = None
+    rule_key: str, facts: Mapping[str, Any], court: Court, rules: JurisdictionRules
 ) -> JurisdictionResult:
-    rules = rules or load_jurisdiction_rules()
     try:
         rule = rules.rules[rule_key]
     except KeyError as exc:

@@ -127,10 +127,7 @@ def _apply_interruptions(
     return period_start, restarted_by, deadline, acknowledged_late
 
 
-def check_limitation(
-    rule_key: str, facts: Mapping[str, Any], today: date, rules: LimitationRules | None = None
-) -> LimitationResult:
-    rules = rules or load_limitation_rules()
+def check_limitation(rule_key: str, facts: Mapping[str, Any], today: date, rules: LimitationRules) -> LimitationResult:
     if facts.get("product_injury") and rule_key == "tort":
         rule_key = "product_injury"
     try:

@@ -60,8 +60,7 @@ class MediationResult:
     required_before_filing: Literal[False] = False
 
 
-def assess_mediation(class_key: str, facts: Mapping[str, Any], rules: MediationRules | None = None) -> MediationResult:
-    rules = rules or load_mediation_rules()
+def assess_mediation(class_key: str, facts: Mapping[str, Any], rules: MediationRules) -> MediationResult:
     try:
         cls = rules.classes[class_key]
     except KeyError as exc:

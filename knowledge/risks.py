@@ -40,12 +40,11 @@ def load_risk_notice(path: Path = DATA_DIR / "risk_notices.yaml") -> RiskNotice:
     return load_model(RiskNotice, path)
 
 
-def applicable_risks(conditions: Set[str], notice: RiskNotice | None = None) -> list[RiskItem]:
+def applicable_risks(conditions: Set[str], notice: RiskNotice) -> list[RiskItem]:
     """Items to show before filing whose condition holds (``always`` always holds, ``never`` never does).
 
     Items not marked ``before_filing`` are added too when their specific condition holds (e.g. item 7 on
     preservation when assets may be moved), since they then concern this case directly.
     """
-    notice = notice or load_risk_notice()
     held = set(conditions) | {"always"}
     return [item for item in notice.items if item.when in held and (item.before_filing or item.when != "always")]

@@ -2,7 +2,10 @@
 
 ``build_knowledge(settings, embedder=None)`` loads and cross-checks every data file (a broken table stops
 start-up with :class:`~knowledge.errors.DataFileError`), builds the cause classifier (with the injected
-embedder, or keywords + lexical examples without one) and loads the configured court. The resulting
+embedder, or keywords + lexical examples without one) and loads the configured court. The :class:`Knowledge`
+holds the loaded tables and hands each rule function (fees, limitation, small claims, jurisdiction, mediation,
+risk notices, slots, the classifier) the table it reads; none loads one of its own. The story extractor
+(``knowledge.extract``) still reads its cue vocabulary through its own cached loader. The resulting
 :class:`Knowledge` offers the small interface the chat (``bot.guidance``) and the API (``app.routes.assess``)
 call; its :meth:`Knowledge.assess` is :func:`knowledge.assessment.assess` (the chat's wording of the result is
 ``bot.render``).
@@ -17,23 +20,27 @@ from typing import TYPE_CHECKING, Any
 
 from knowledge.assessment import Assessment, assess
 from knowledge.causes import OTHER, CauseTable, load_causes
-from knowledge.classifier import CauseClassifier, Embedder
+from knowledge.classifier import CauseClassifier, Embedder, load_classifier_config, load_examples
 from knowledge.court import Court
 from knowledge.errors import DataFileError, InputError
 from knowledge.extract import load_cues
+from knowledge.fees import FeeRules, load_fee_rules
 from knowledge.intake import (
     Slot,
     SlotTables,
     answer_form_field,
     apply_answer,
+    apply_correction,
     load_slot_tables,
     next_form_field,
     next_missing_slot,
     story_facts,
 )
-from knowledge.jurisdiction import load_jurisdiction_rules
-from knowledge.limitation import load_limitation_rules
-from knowledge.mediation import load_mediation_rules
+from knowledge.jurisdiction import JurisdictionRules, load_jurisdiction_rules
+from knowledge.limitation import LimitationRules, load_limitation_rules
+from knowledge.mediation import MediationRules, load_mediation_rules
+from knowledge.risks import RiskNotice, load_risk_notice
+from knowledge.small_claims import SmallClaimsRules, load_small_claims_rules
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -43,11 +50,30 @@ log = logging.getLogger(__name__)
 
 
 class Knowledge:
-    """Loaded tables + classifier + court. Cheap to call, expensive to build: build once."""
+    """Loaded tables + classifier + court. Cheap to call, expensive to build: build once (:func:`build_knowledge`)."""
 
-    def __init__(self, causes: CauseTable, slots: SlotTables, classifier: CauseClassifier, court: Court) -> None:
+    def __init__(
+        self,
+        *,
+        causes: CauseTable,
+        slots: SlotTables,
+        fees: FeeRules,
+        limitation: LimitationRules,
+        small_claims: SmallClaimsRules,
+        jurisdiction: JurisdictionRules,
+        mediation: MediationRules,
+        risks: RiskNotice,
+        classifier: CauseClassifier,
+        court: Court,
+    ) -> None:
         self.causes = causes
         self.slots = slots
+        self.fees = fees
+        self.limitation = limitation
+        self.small_claims = small_claims
+        self.jurisdiction = jurisdiction
+        self.mediation = mediation
+        self.risks = risks
         self.classifier = classifier
         self.court = court
 
@@ -74,7 +100,7 @@ class Knowledge:
     def extract(self, story: str, cause: str | None, today: date) -> dict[str, Any]:
         """Facts the story states; the cause is recognised first when not given."""
         name = cause if cause in self.causes.causes else self.classifier.classify(story).cause
-        return story_facts(name or OTHER, story, today, self.court)
+        return story_facts(name or OTHER, story, today, self.court, causes=self.causes, tables=self.slots)
 
     def slot(self, cause: str, name: str) -> Slot:
         for slot in self.slots.for_cause(cause):
@@ -116,12 +142,20 @@ class Knowledge:
     def answer_slot(self, cause: str, slot_name: str, text: str, facts: dict[str, Any], today: date) -> dict[str, Any]:
         """The facts to add for this reply. Raises :class:`InputError` (polite) when it cannot be read."""
         slot = self.slot(cause, slot_name)
-        new, ok = apply_answer(cause, slot, text, facts, today, court=self.court)
+        new, ok = apply_answer(cause, slot, text, facts, today, court=self.court, causes=self.causes, tables=self.slots)
         if not ok:
             raise InputError(
                 f"unclear answer to {slot_name}", _UNCLEAR.get(slot.type, "没太看明白，请换个说法再说一次。")
             )
         return {k: v for k, v in new.items() if facts.get(k) != v}
+
+    def correct(
+        self, cause: str, text: str, facts: dict[str, Any], today: date, last_slot: Slot | None = None
+    ) -> dict[str, Any]:
+        """The facts after a correction ("不对，是三万"); ``last_slot`` is the question just asked."""
+        return apply_correction(
+            cause, text, facts, today, last_slot=last_slot, court=self.court, causes=self.causes, tables=self.slots
+        )
 
     # -- assessment ----------------------------------------------------------------------------------
     def assess(
@@ -155,6 +189,9 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
     causes = load_causes()
     slots = load_slot_tables()
     jurisdiction, limitation, mediation = load_jurisdiction_rules(), load_limitation_rules(), load_mediation_rules()
+    no_slots = set(causes.names) - set(slots.causes)
+    if no_slots:
+        raise DataFileError(f"slots.yaml: no slot table for {sorted(no_slots)}")
     for name, spec in causes.causes.items():
         if spec.jurisdiction not in jurisdiction.rules:
             raise DataFileError(f"{name}: unknown jurisdiction rule {spec.jurisdiction!r}")
@@ -171,11 +208,24 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         # a hashing stand-in (tests, trial runs) carries no meaning; weighting it like a real model hurts
         log.info("cause recognition ignores the fake embedder; keywords + lexical examples only")
         embedder = None
-    classifier = CauseClassifier(causes.names, embedder=embedder)
+    classifier = CauseClassifier(
+        causes.names, config=load_classifier_config(), examples=load_examples(), embedder=embedder
+    )
     log.info(
         "knowledge loaded: %d causes, %d examples, embedder=%s",
         len(causes.causes),
         classifier.example_count,
         type(embedder).__name__ if embedder else "none",
     )
-    return Knowledge(causes, slots, classifier, court)
+    return Knowledge(
+        causes=causes,
+        slots=slots,
+        fees=load_fee_rules(),
+        limitation=limitation,
+        small_claims=load_small_claims_rules(),
+        jurisdiction=jurisdiction,
+        mediation=mediation,
+        risks=load_risk_notice(),
+        classifier=classifier,
+        court=court,
+    )

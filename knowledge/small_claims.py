@@ -72,7 +72,7 @@ def check_small_claims(
     *,
     money_claim: bool,
     today: date,
-    rules: SmallClaimsRules | None = None,
+    rules: SmallClaimsRules,
     province: str = "河南省",
 ) -> SmallClaimsResult:
     """Whether a case can go by small-claims procedure.
@@ -80,7 +80,6 @@ def check_small_claims(
     ``money_claim``: the cause is a simple money-payment case (False for status cases, removal of obstruction,
     labour cases before arbitration and so on). Boolean ``facts`` named in the exclusions table knock it out.
     """
-    rules = rules or load_small_claims_rules()
     t = rules.threshold_on(today, province)
     dated = f"（{t.source}，{t.effective_from.isoformat()}起执行 [{t.tag}]；{t.note}）"
     if not money_claim:

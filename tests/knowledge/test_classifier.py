@@ -4,7 +4,7 @@ import math
 import pytest
 
 from knowledge.causes import OTHER, load_causes
-from knowledge.classifier import CauseClassifier
+from knowledge.classifier import CauseClassifier, load_classifier_config, load_examples
 from knowledge.errors import InputError
 
 
@@ -28,7 +28,7 @@ class TinyFakeEmbedder:
 
 @pytest.fixture(scope="module")
 def classifier() -> CauseClassifier:
-    return CauseClassifier(load_causes().names)
+    return CauseClassifier(load_causes().names, config=load_classifier_config(), examples=load_examples())
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,9 @@ def test_empty_text_is_a_polite_input_error(classifier: CauseClassifier) -> None
 
 
 def test_with_an_injected_embedder() -> None:
-    clf = CauseClassifier(load_causes().names, embedder=TinyFakeEmbedder())
+    clf = CauseClassifier(
+        load_causes().names, config=load_classifier_config(), examples=load_examples(), embedder=TinyFakeEmbedder()
+    )
     result = clf.classify("楼上卫生间漏水泡了我家")
     assert result.cause == "相邻关系纠纷"
     assert result.ranking[0].embedding is not None

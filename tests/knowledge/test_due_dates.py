@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from knowledge.intake import story_facts
+from knowledge.causes import load_causes
+from knowledge.intake import load_slot_tables, story_facts
 
 TODAY = date(2026, 11, 24)
 
@@ -23,12 +24,14 @@ TODAY = date(2026, 11, 24)
     ],
 )
 def test_loan_and_due_dates(story: str, loan: str, due: str) -> None:
-    facts = story_facts("民间借贷纠纷", story, TODAY)
+    facts = story_facts("民间借贷纠纷", story, TODAY, causes=load_causes(), tables=load_slot_tables())
     assert facts.get("loan_date") == loan
     assert facts.get("due_date") == due
 
 
 def test_no_term_no_invented_due_date() -> None:
-    facts = story_facts("民间借贷纠纷", "2023年3月1日借给他5万，一直没还", TODAY)
+    facts = story_facts(
+        "民间借贷纠纷", "2023年3月1日借给他5万，一直没还", TODAY, causes=load_causes(), tables=load_slot_tables()
+    )
     assert facts.get("loan_date") == "2023-03-01"
     assert "due_date" not in facts

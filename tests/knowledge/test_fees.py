@@ -3,7 +3,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from knowledge.errors import AmountError
-from knowledge.fees import estimate_fee, halved, preservation_fee, property_fee
+from knowledge.fees import estimate_fee, halved, load_fee_rules, preservation_fee, property_fee
+
+RULES = load_fee_rules()
 
 
 @pytest.mark.parametrize(
@@ -23,7 +25,7 @@ from knowledge.fees import estimate_fee, halved, preservation_fee, property_fee
     ],
 )
 def test_property_fee_worked_examples_and_band_tops(amount: int, fee: str) -> None:
-    assert property_fee(amount) == Decimal(fee)
+    assert property_fee(amount, RULES) == Decimal(fee)
 
 
 def closed_form(amount: Decimal) -> Decimal:
@@ -81,30 +83,30 @@ def closed_form(amount: Decimal) -> Decimal:
     ],
 )
 def test_property_fee_matches_closed_form_on_band_boundaries(amount: str) -> None:
-    assert property_fee(amount) == closed_form(Decimal(amount))
+    assert property_fee(amount, RULES) == closed_form(Decimal(amount))
 
 
 def test_halving_applies_once() -> None:
-    assert halved(property_fee(50_000)) == Decimal(525)
-    assert halved(property_fee(1_000_000)) == Decimal(6900)
-    est = estimate_fee("property", 50_000)
+    assert halved(property_fee(50_000, RULES)) == Decimal(525)
+    assert halved(property_fee(1_000_000, RULES)) == Decimal(6900)
+    est = estimate_fee("property", 50_000, RULES)
     assert est.acceptance_fee == Decimal(1050)
     assert est.halved_fee == Decimal(525)  # not 262.5, even when simplified procedure and mediation both apply
 
 
 def test_zero_amount_pays_the_flat_fee() -> None:
-    assert property_fee(0) == Decimal(50)
+    assert property_fee(0, RULES) == Decimal(50)
 
 
 @pytest.mark.parametrize("bad", [-1, "-0.01", "abc", "nan", "inf", 10**13])
 def test_bad_amounts_are_refused_politely(bad: object) -> None:
     with pytest.raises(AmountError) as info:
-        property_fee(bad)  # type: ignore[arg-type]
+        property_fee(bad, RULES)  # type: ignore[arg-type]
     assert "金额" in info.value.user_message
 
 
 def test_huge_but_allowed_amount_is_computed() -> None:
-    assert property_fee(10**11) == Decimal(10**11) * Decimal("0.005") + 41800
+    assert property_fee(10**11, RULES) == Decimal(10**11) * Decimal("0.005") + 41800
 
 
 @pytest.mark.parametrize(
@@ -112,38 +114,38 @@ def test_huge_but_allowed_amount_is_computed() -> None:
     [(500, "30"), (1000, "30"), (50_000, "520"), (100_000, "1020"), (1_000_000, "5000"), (10**9, "5000")],
 )
 def test_preservation_fee(amount: int, fee: str) -> None:
-    assert preservation_fee(amount) == Decimal(fee)
+    assert preservation_fee(amount, RULES) == Decimal(fee)
 
 
 def test_divorce_gives_the_statutory_range_never_a_point_figure() -> None:
-    est = estimate_fee("divorce", None)
+    est = estimate_fee("divorce", None, RULES)
     assert est.acceptance_fee is None and est.halved_fee is None
     assert (est.low, est.high) == (Decimal(50), Decimal(300))
     assert "河南" in est.basis and "未核实" in est.basis
 
 
 def test_divorce_with_property_adds_half_percent_above_200k() -> None:
-    est = estimate_fee("divorce", 500_000)
+    est = estimate_fee("divorce", 500_000, RULES)
     assert (est.low, est.high) == (Decimal(1550), Decimal(1800))
 
 
 def test_personality_rights_damages_bands() -> None:
-    est = estimate_fee("personality", 150_000)  # B + 50,000 × 1% + 50,000 × 0.5%
+    est = estimate_fee("personality", 150_000, RULES)  # B + 50,000 × 1% + 50,000 × 0.5%
     assert (est.low, est.high) == (Decimal(850), Decimal(1250))
 
 
 def test_labour_fee_is_ten_yuan() -> None:
-    est = estimate_fee("labour", 80_000)
+    est = estimate_fee("labour", 80_000, RULES)
     assert est.acceptance_fee == Decimal(10) and est.halved_fee == Decimal(5)
     assert any("不预交" in n for n in est.notes)
 
 
 def test_support_claims_point_to_fee_waiver() -> None:
-    est = estimate_fee("support", 30_000)
+    est = estimate_fee("support", 30_000, RULES)
     assert est.acceptance_fee is None
     assert "免交" in est.basis
 
 
 def test_unknown_amount_gives_no_figure() -> None:
-    est = estimate_fee("property", None)
+    est = estimate_fee("property", None, RULES)
     assert est.acceptance_fee is None and "请求金额" in est.basis

@@ -27,6 +27,8 @@ from knowledge.yamlload import load_yaml
 
 TODAY = date(2026, 11, 24)
 COURT = Court.load(DATA_DIR / "court.yaml")
+CAUSES = load_causes()
+TABLES = load_slot_tables()
 LOAN = "民间借贷纠纷"
 
 
@@ -38,76 +40,107 @@ def test_every_cause_has_a_slot_table_with_few_required_questions() -> None:
 
 
 def test_walk_a_loan_intake() -> None:
-    facts = story_facts(LOAN, "俺去年三月借给同事5万块，说好年底还，打了借条。他住在修武县", TODAY, COURT)
+    facts = story_facts(
+        LOAN, "俺去年三月借给同事5万块，说好年底还，打了借条。他住在修武县", TODAY, COURT, causes=CAUSES, tables=TABLES
+    )
     asked = []
     answers = {"plaintiff_place": "俺住山阳区定和街道", "mediation_willing": "中"}
-    while (slot := next_missing_slot(LOAN, facts, COURT)) is not None:
+    while (slot := next_missing_slot(LOAN, facts, COURT, TABLES)) is not None:
         asked.append(slot.name)
-        facts, ok = apply_answer(LOAN, slot, answers[slot.name], facts, TODAY, court=COURT)
+        facts, ok = apply_answer(
+            LOAN, slot, answers[slot.name], facts, TODAY, court=COURT, causes=CAUSES, tables=TABLES
+        )
         assert ok
     assert asked == ["plaintiff_place", "mediation_willing"]  # the story already gave amount, date, evidence, place
     assert facts["mediation_willing"] is True
-    assert missing_slots(LOAN, facts, COURT) == []
+    assert missing_slots(LOAN, facts, COURT, TABLES) == []
 
 
 def test_plaintiff_place_only_asked_when_defendant_lives_elsewhere() -> None:
     facts = {"claim_amount_yuan": 1, "due_date": "2025-01-01", "evidence": ["借条"], "defendant_place": "山阳区"}
-    slot = next_missing_slot(LOAN, facts, COURT)
+    slot = next_missing_slot(LOAN, facts, COURT, TABLES)
     assert slot is not None and slot.name == "mediation_willing"
 
 
 def test_dont_know_is_never_asked_twice() -> None:
     facts: dict[str, object] = {}
-    slot = next_missing_slot(LOAN, facts, COURT)
+    slot = next_missing_slot(LOAN, facts, COURT, TABLES)
     assert slot is not None and slot.name == "claim_amount_yuan"
-    facts, ok = apply_answer(LOAN, slot, "不知道", facts, TODAY, court=COURT)
+    facts, ok = apply_answer(LOAN, slot, "不知道", facts, TODAY, court=COURT, causes=CAUSES, tables=TABLES)
     assert ok and facts["unknown"] == ["claim_amount_yuan"]
-    nxt = next_missing_slot(LOAN, facts, COURT)
+    nxt = next_missing_slot(LOAN, facts, COURT, TABLES)
     assert nxt is not None and nxt.name == "due_date"
 
 
 def test_no_agreed_due_date_is_marked_none() -> None:
     slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "due_date")
-    facts, ok = apply_answer(LOAN, slot, "没约定", {}, TODAY, court=COURT)
+    facts, ok = apply_answer(LOAN, slot, "没约定", {}, TODAY, court=COURT, causes=CAUSES, tables=TABLES)
     assert ok and facts["none"] == ["due_date"] and "due_date" not in facts
 
 
 def test_unclear_answer_changes_nothing() -> None:
     slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "claim_amount_yuan")
-    facts, ok = apply_answer(LOAN, slot, "嗯嗯", {"x": 1}, TODAY, court=COURT)
+    facts, ok = apply_answer(LOAN, slot, "嗯嗯", {"x": 1}, TODAY, court=COURT, causes=CAUSES, tables=TABLES)
     assert not ok and facts == {"x": 1}
 
 
 def test_correction_overwrites_the_amount() -> None:
     facts = {"claim_amount_yuan": 50000.0, "due_date": "2025-12-31"}
-    new = apply_correction(LOAN, "不对，是三万", facts, TODAY, court=COURT)
+    new = apply_correction(LOAN, "不对，是三万", facts, TODAY, court=COURT, causes=CAUSES, tables=TABLES)
     assert new["claim_amount_yuan"] == 30000.0 and new["due_date"] == "2025-12-31"
 
 
 def test_correction_of_the_place_just_asked() -> None:
     slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "defendant_place")
-    new = apply_correction(LOAN, "说错了，是武陟", {"defendant_place": "修武县"}, TODAY, last_slot=slot, court=COURT)
+    new = apply_correction(
+        LOAN,
+        "说错了，是武陟",
+        {"defendant_place": "修武县"},
+        TODAY,
+        last_slot=slot,
+        court=COURT,
+        causes=CAUSES,
+        tables=TABLES,
+    )
     assert new["defendant_place"] == "武陟"
 
 
 def test_correction_of_the_date_just_asked() -> None:
     slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "due_date")
-    new = apply_correction(LOAN, "不对，是前年年底", {"due_date": "2025-12-31"}, TODAY, last_slot=slot, court=COURT)
+    new = apply_correction(
+        LOAN,
+        "不对，是前年年底",
+        {"due_date": "2025-12-31"},
+        TODAY,
+        last_slot=slot,
+        court=COURT,
+        causes=CAUSES,
+        tables=TABLES,
+    )
     assert new["due_date"] == "2024-12-31"
 
 
 def test_wage_intake_asks_end_date_only_after_leaving() -> None:
     cause = "追索劳动报酬纠纷"
     facts = {"claim_amount_yuan": 8000.0, "employer_place": "山阳区", "still_employed": True, "evidence": ["欠条"]}
-    assert next_missing_slot(cause, facts, COURT) is None
+    assert next_missing_slot(cause, facts, COURT, TABLES) is None
     facts["still_employed"] = False
-    slot = next_missing_slot(cause, facts, COURT)
+    slot = next_missing_slot(cause, facts, COURT, TABLES)
     assert slot is not None and slot.name == "employment_end_date"
 
 
 def test_amount_correction_while_a_date_is_asked() -> None:
     slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "due_date")
-    new = apply_correction(LOAN, "不对，是三万", {"claim_amount_yuan": 50000.0}, TODAY, last_slot=slot, court=COURT)
+    new = apply_correction(
+        LOAN,
+        "不对，是三万",
+        {"claim_amount_yuan": 50000.0},
+        TODAY,
+        last_slot=slot,
+        court=COURT,
+        causes=CAUSES,
+        tables=TABLES,
+    )
     assert new["claim_amount_yuan"] == 30000.0 and "due_date" not in new
 
 
@@ -162,13 +195,13 @@ def test_the_filing_form_is_walked_like_a_cause() -> None:
     }
     form: dict[str, str] = {}
     asked = []
-    while (slot := next_form_field(form, {})) is not None:
+    while (slot := next_form_field(form, {}, TABLES)) is not None:
         asked.append(slot.name)
         form[slot.name] = answer_form_field(slot, answers[slot.name])
     assert asked == list(answers)
     assert form["plaintiff_id"] == "11010519491231002X" and form["plaintiff_phone"] == "13812345678"
     assert tables.sensitive_form_fields == {"plaintiff_id", "plaintiff_phone"}
-    named = next_form_field({k: form[k] for k in asked[:4]}, {"other_party_name": "王五"})
+    named = next_form_field({k: form[k] for k in asked[:4]}, {"other_party_name": "王五"}, TABLES)
     assert named is not None and named.name == "defendant_address"  # the story named the defendant
 
 

@@ -9,6 +9,7 @@ from core.settings import Settings
 from knowledge import Knowledge, build_knowledge
 from knowledge._base import DATA_DIR
 from knowledge.errors import DataFileError, InputError
+from knowledge.intake import load_slot_tables
 
 TODAY = date(2026, 11, 24)
 LOAN = "民间借贷纠纷"
@@ -73,6 +74,14 @@ def test_a_broken_court_file_stops_start_up(tmp_path: Path) -> None:
     bad.write_text((DATA_DIR / "court.yaml").read_text(encoding="utf-8") + "name: 重复\n", encoding="utf-8")
     with pytest.raises(DataFileError):
         build_knowledge(Settings(court_config=bad))
+
+
+def test_a_cause_without_a_slot_table_stops_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    tables = load_slot_tables()
+    partial = tables.model_copy(update={"causes": {k: v for k, v in tables.causes.items() if k != LOAN}})
+    monkeypatch.setattr("knowledge.service.load_slot_tables", lambda: partial)
+    with pytest.raises(DataFileError, match="no slot table"):
+        build_knowledge(Settings())
 
 
 def test_a_fake_embedder_is_not_used_for_recognition() -> None:
