@@ -46,6 +46,7 @@ MAX_TEXT_CHARS = 2000
 SIMILAR_TOP = 3
 DISTRIBUTION_N = 20
 
+
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
