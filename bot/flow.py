@@ -26,6 +26,7 @@ the person types are the table ``prompts/commands.yaml``, the sentences the bot 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import sys
 from collections.abc import Callable
@@ -122,6 +123,7 @@ ROUTES_QUICK = ("1", "2", "3")
 MENU_COMMANDS: dict[str, str] = {MenuKey.START: "restart", MenuKey.PROGRESS: "progress", MenuKey.HUMAN: "human"}
 
 
+@functools.cache
 def _record_action_pattern() -> re.Pattern[str]:
     actions = prompts.commands().record_actions
     verbs = sorted([*actions.resubmit, *actions.withdraw], key=len, reverse=True)
@@ -312,7 +314,7 @@ def _mediation_consent(ctx: StepContext, c: Consultation) -> Step:
         return Step(S.CHOOSE_ROUTE, Outgoing.of(say("mediation_declined"), quick=("2", "3")), c)
     if not (answer.startswith(words.consent) or answer in words.affirm):
         return _stay(ctx, c, Outgoing.of(say("mediation_consent_again")))
-    area = ctx.services.knowledge.find_area(ctx.text) or c.facts.get("area")
+    area = ctx.services.knowledge.find_area(ctx.text)
     return Step(
         S.DONE,
         Outgoing(),
