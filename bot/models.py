@@ -5,5 +5,6 @@ from __future__ import annotations
 import bot.store
 import bot.wechat.outbox
 import casework.models
+import core.audit
 
-__all__ = ["bot", "casework"]
+__all__ = ["bot", "casework", "core"]
