@@ -87,6 +87,7 @@ def server_env(index: CorpusIndex, database_url: str, **extra: str) -> dict[str,
         "WECHAT_TOKEN": ACCOUNT.token,
         "WECHAT_ENCODING_AES_KEY": ACCOUNT.aes_key,
         "WECHAT_APPID": ACCOUNT.appid,
+        "WECHAT_MESSAGE_MODE": "plain",  # the traffic mixes plaintext and encrypted callbacks
         "WECHAT_APPSECRET": "change-me",  # placeholder: no customer-service pushes (no network in a bench)
         "LOG_LEVEL": "INFO",
         **index.env(),

@@ -85,7 +85,7 @@ def _build(args: argparse.Namespace) -> tuple[Any, Any]:
     settings = Settings(app_env="test", database_url=f"sqlite:///{tmp / 'bot.sqlite3'}", chroma_path=index.chroma_path,
                         chroma_collection=index.collection, bm25_path=index.bm25_path, embedding_model=args.model,
                         auto_ingest=False, wechat_token=ACCOUNT.token, wechat_encoding_aes_key=ACCOUNT.aes_key,
-                        wechat_appid=ACCOUNT.appid)
+                        wechat_appid=ACCOUNT.appid, wechat_message_mode="plain")  # both modes are profiled
     runtime = build_runtime(settings)
     if not runtime.load_retrieval():
         raise SystemExit("the similar-case index did not load")

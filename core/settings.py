@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     wechat_appid: str = "wx0000000000000000"
     wechat_appsecret: str = PLACEHOLDER
     wechat_encoding_aes_key: str = PLACEHOLDER_AES_KEY
+    # The account's 消息加解密方式. safe/compatible: only the encrypted envelope is accepted (its msg_signature
+    # covers the body); plain: plaintext is accepted too, its signature covers only (token, timestamp, nonce).
+    wechat_message_mode: Literal["safe", "compatible", "plain"] = "safe"
     wechat_api_base_url: str = "https://api.weixin.qq.com"
     # WeChat waits 5 s for the passive reply; we answer well inside it and push anything slower.
     wechat_reply_budget_s: float = 3.5

@@ -6,10 +6,13 @@ renders the passive reply, encrypted in the request's mode. ``app.routes.wechat`
 
 Modes (``encrypt_type`` query parameter):
 
-* plaintext (absent or ``raw``): ``signature`` = sha1(sorted(token, timestamp, nonce)); plain reply.
+* plaintext (absent or ``raw``): ``signature`` = sha1(sorted(token, timestamp, nonce)); plain reply. Accepted
+  only when the account is configured for it (``WECHAT_MESSAGE_MODE=plain``): the signature does not cover the
+  body, so anyone who saw one callback URL (an access log, a proxy log) could post any body under it. An
+  account in safe or compatible mode (the default) answers a plaintext request 403.
 * safe / compatible (``aes``): ``msg_signature`` over (token, timestamp, nonce, Encrypt); the message is the
   decrypted ``Encrypt`` (compatible mode's plaintext copy is ignored); the reply is encrypted. A
-  ``signature`` sent alongside is checked too.
+  ``signature`` sent alongside is checked too. Accepted in every mode.
 
 The 5-second budget: WeChat waits 5 s, then retries (3 times). ``engine.handle`` runs in a worker thread; if
 it has not answered within ``Settings.wechat_reply_budget_s`` we answer at once with a short holding text
@@ -42,7 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 import prompts
 from bot.messages import Incoming, Outgoing
 from bot.wechat.crypto import MessageCrypto, check_timestamp, signature_matches, url_signature
-from bot.wechat.errors import GatewayError, MalformedXmlError, SignatureError
+from bot.wechat.errors import GatewayError, MalformedXmlError, PlaintextRefusedError, SignatureError
 from bot.wechat.inbound import InboundMessage, decode_body, parse_fields, to_incoming
 from bot.wechat.outbox import RetryPolicy, drain_outbox, enqueue_texts
 from bot.wechat.reply import SUCCESS, render_text_reply
@@ -156,6 +159,8 @@ class WeChatEdge:
         encrypt_type = (params.get("encrypt_type") or "raw").lower()
         if encrypt_type not in ("raw", "aes"):
             raise MalformedXmlError("unknown encrypt_type")
+        if encrypt_type == "raw" and self.settings.wechat_message_mode != "plain":
+            raise PlaintextRefusedError(f"plaintext message in {self.settings.wechat_message_mode} mode")
         text = decode_body(body)
         if encrypt_type == "raw":
             self._check_url_signature(params)

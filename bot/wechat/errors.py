@@ -5,6 +5,7 @@
     ├── ``InboundError`` — a request from "WeChat" that we refuse; ``status`` is the HTTP status to answer with
     │     ├── ``SignatureError`` (403) — missing or wrong ``signature`` / ``msg_signature``
     │     ├── ``ReplayError`` (403) — timestamp missing, malformed or outside the tolerance window
+    │     ├── ``PlaintextRefusedError`` (403) — a plaintext message to an account in safe or compatible mode
     │     ├── ``AppIdMismatchError`` (403) — the decrypted body names another app id
     │     ├── ``DecryptError`` (400) — the ciphertext is not valid base64 / AES / PKCS#7 / layout
     │     ├── ``BodyTooLargeError`` (413) — the body exceeds ``wechat_max_body_bytes``
@@ -48,6 +49,11 @@ class SignatureError(InboundError):
 class ReplayError(InboundError):
     status = 403
     reason = "stale or invalid timestamp"
+
+
+class PlaintextRefusedError(InboundError):
+    status = 403
+    reason = "plaintext messages are not accepted"
 
 
 class AppIdMismatchError(InboundError):

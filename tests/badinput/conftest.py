@@ -43,6 +43,7 @@ def make_settings(tmp: Path) -> Settings:
         wechat_token=ACCOUNT.token,
         wechat_encoding_aes_key=ACCOUNT.aes_key,
         wechat_appid=ACCOUNT.appid,
+        wechat_message_mode="plain",  # the tests send both plaintext and encrypted callbacks
         session_secret="badinput-session-secret",
     )
 

@@ -102,6 +102,7 @@ def test_no_clear_numbers_in_the_server_output(tmp_path: Path, bx: SimpleNamespa
         "WECHAT_TOKEN": account.token,
         "WECHAT_ENCODING_AES_KEY": account.aes_key,
         "WECHAT_APPID": account.appid,
+        "WECHAT_MESSAGE_MODE": "plain",  # the conversations send both plaintext and encrypted callbacks
         "LOG_LEVEL": "DEBUG",
     }
     server = ProductServer(env, tmp_path / "server.log")

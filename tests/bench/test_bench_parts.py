@@ -72,7 +72,7 @@ def test_error_replies_are_recognised() -> None:
 @pytest.mark.parametrize("mode", ["plain", "aes"])
 def test_requests_are_read_by_the_product_edge(mode: str) -> None:
     settings = Settings(app_env="test", wechat_token=ACCOUNT.token, wechat_encoding_aes_key=ACCOUNT.aes_key,
-                        wechat_appid=ACCOUNT.appid)
+                        wechat_appid=ACCOUNT.appid, wechat_message_mode="plain")
     edge = WeChatEdge(settings, engine=None)  # type: ignore[arg-type]
     client = WeChatClient(ACCOUNT)
     req = client.text("o-unit", "你好]]><xml>", mode, msg_id="42")  # type: ignore[arg-type]

@@ -47,6 +47,7 @@ def server_env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
         "WECHAT_TOKEN": ACCOUNT.token,
         "WECHAT_ENCODING_AES_KEY": ACCOUNT.aes_key,
         "WECHAT_APPID": ACCOUNT.appid,
+        "WECHAT_MESSAGE_MODE": "plain",  # the tests send both plaintext and encrypted callbacks
         "WECHAT_APPSECRET": "change-me",
         "LOG_LEVEL": "INFO",
         **extra,

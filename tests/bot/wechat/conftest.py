@@ -228,6 +228,7 @@ def make_settings(**overrides: Any) -> Settings:
         "wechat_token": TOKEN,
         "wechat_encoding_aes_key": AES_KEY,
         "wechat_appid": APPID,
+        "wechat_message_mode": "plain",  # most tests post plaintext; the safe-mode refusal has its own tests
         "wechat_appsecret": "test-secret",
         "wechat_api_base_url": "https://api.weixin.test",
         "wechat_reply_budget_s": 2.0,

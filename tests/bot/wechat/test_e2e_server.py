@@ -45,6 +45,7 @@ def _env(tmp_path: Path, wx: Any, **extra: str) -> dict[str, str]:
             "WECHAT_TOKEN": wx.TOKEN,
             "WECHAT_ENCODING_AES_KEY": wx.AES_KEY,
             "WECHAT_APPID": wx.APPID,
+            "WECHAT_MESSAGE_MODE": "plain",  # the test posts plaintext and encrypted callbacks
             "WECHAT_APPSECRET": "e2e-secret",
             "WECHAT_API_BASE_URL": "https://api.weixin.test",
             "HF_HUB_OFFLINE": "1",

@@ -277,6 +277,25 @@ def _post(make_app: Any, settings: Settings, engine: Any, params: dict[str, str]
     return _client(make_app(settings, engine)).post("/wechat", params=params, content=body, **kw)
 
 
+@pytest.mark.parametrize("mode", ["safe", "compatible"])
+def test_plaintext_is_refused_outside_plain_mode(make_app: Any, helpers: Any, wx: Any, ref: Any, mode: str) -> None:
+    """A correctly signed plaintext callback gets 403 and reaches nothing: its signature does not cover the body."""
+    engine = helpers.FakeEngine()
+    settings = helpers.make_settings(wechat_message_mode=mode)
+    for encrypt_type in ({}, {"encrypt_type": "raw"}, {"encrypt_type": "RAW"}):
+        resp = _post(make_app, settings, engine, {**helpers.signed_params(), **encrypt_type}, wx.text_xml("查询进度"))
+        assert resp.status_code == 403
+        assert "查询进度" not in resp.text
+    assert engine.calls == []
+    params, body = _aes_params(ref, wx.text_xml("加密的消息"))
+    assert _post(make_app, settings, engine, params, body).status_code == 200
+    assert [getattr(m, "text", None) for m in engine.calls] == ["加密的消息"]
+
+
+def test_safe_is_the_default_mode() -> None:
+    assert Settings(app_env="test").wechat_message_mode == "safe"
+
+
 def test_forged_plain_signature(make_app: Any, settings: Settings, helpers: Any, wx: Any) -> None:
     engine = helpers.FakeEngine()
     params = helpers.signed_params(token="not-our-token")
