@@ -1,7 +1,11 @@
 """Money amounts written the way people write them: 5万, 五万元, 50000块, 伍万, 3.5万, 一万五, 1万2, 两千.
 
 :func:`parse_number` turns one numeral (Arabic, Chinese, capital-form or mixed) into a Decimal;
-:func:`find_amounts` finds money amounts in free text with their position and the words just before them.
+:func:`find_amounts` finds money-like amounts in free text with their position: a range ("五六百", "三四万") is
+one mention from its low to its high end, and a rough figure ("五千多", "十来万", "两万左右", "万把块") is marked
+approximate; :func:`identifier_spans` finds the digits that are never money (phone, ID, bank-card, case and
+contract numbers, house numbers and room numbers, percentages). Which of the amounts is the claim is decided in
+:mod:`knowledge.money`.
 """
 
 from __future__ import annotations
@@ -87,41 +91,195 @@ def parse_number(text: str) -> Decimal | None:
 
 @dataclass(frozen=True, slots=True)
 class AmountMention:
-    value: Decimal
+    value: Decimal  # the figure, or the low end of a range
     start: int
     end: int
     text: str
-    approximate: bool
+    approximate: bool  # a range or a rough figure: not a figure to compute with
     has_unit: bool  # 元/块 or 万/千 present: clearly money or a magnitude
+    high: Decimal | None = None  # the high end of a range ("五六百": 500 … 600); None when one figure
+    currency: bool = False  # 元/块/块钱 said
+
+    @property
+    def is_range(self) -> bool:
+        return self.high is not None
 
 
-# After an abbreviated tail digit (一万五), these characters show the digit starts a word instead:
-# "3万一直不还" is 30,000 and then 一直 ("all along"), not 31,000.
+# After a numeral's last digit, these characters show the digit starts a word instead: "3万一直不还" is 30,000
+# and then 一直 ("all along"), not 31,000; "四万六一直没付" is 46,000.
 _WORD_AFTER_TAIL = set("直起下共点个次样天些般定边旦切半层岁月日号年周位名件辆台只头套间家")
+
+_MAG = r"(?:[十拾百佰千仟]?[万萬]|亿|[十拾百佰千仟])"
+_APPROX_IN = r"多|来|余|几"
+AMOUNT_RE = re.compile(rf"(?P<num>{_NUM})(?P<approx>{_APPROX_IN})?(?P<mag>{_MAG})?(?P<ones>块多|块)?(?P<unit>{_UNIT})")
+# "万把块", "千把块钱", "好几万", "几千块", "上万": a magnitude alone, always rough
+ROUGH_RE = re.compile(r"(?P<pre>好几|几|上)?(?P<mag>十万|百万|千万|万|千|百)(?P<ba>把)?(?P<unit>块钱|块|元)?")
+_APPROX_BEFORE = re.compile(r"(大概|大约|约莫|约|差不多|将近|接近|估计|可能|好像|少说|至少|起码|最少|大几|小)\S{0,2}$")
+_APPROX_AFTER = re.compile(r"^(左右|上下|出头|多块|来块|多点|多一点|开外|不到|以上|以下|还多)")
+# 五六百, 三四万, 一两万, 十五六万, 二三十万: two neighbouring digits are a range, not 5,600
+_CN_RANGE = re.compile(
+    r"^(?P<ten>十)?(?P<a>[一二两三四五六七八九])(?P<b>[两二三四五六七八九])(?P<u>[十百千])?(?P<wan>[万萬])?$"
+)
+# 三千四五, 一万五六: a tail range after a unit
+_CN_TAIL_RANGE = re.compile(r"^(?P<head>.*[十百千万萬])(?P<a>[一二两三四五六七八九])(?P<b>[二三四五六七八九])$")
+_ARABIC_RANGE = re.compile(
+    r"(?<![\d.])(?P<lo>\d+(?:\.\d+)?)\s*(?P<lomag>[万千wWkK])?\s*(?:到|至|-|~|～|—|或)\s*"
+    r"(?P<hi>\d+(?:\.\d+)?)\s*(?P<mag>[万千wWkK])(?P<unit>块钱|块|元)?"
+)
+# What a number is when a measure word follows it: a date, an age, a count, a size — not money.
+_MEASURE_ANY = re.compile(
+    r"(?:个?月(?!底|初|中|末)|年(?!底|初|前|末|中)|[日号天岁次期周层楼点分秒](?!转)|小时|公里|公斤|平方|"
+    r"[斤米平亩人户辆台套间张本条头只件瓶袋箱棵株吨位名字步倍%％])"
+)
+_MEASURE_OBJECT = re.compile(r"(?:公里|公斤|平方|[斤米平亩人户辆台套间张本条头只件瓶袋箱棵株吨位名字步倍%％])")
+
+
+def _digit(ch: str) -> int:
+    return DIGITS[ch]
+
+
+def _range_of(raw: str) -> tuple[Decimal, Decimal] | None:
+    """(low, high) when ``raw`` is a spoken range: 五六百 → (500, 600), 十五六万, 三千四五 → (3400, 3500)."""
+    m = _CN_RANGE.match(raw)
+    if m is not None:
+        a, b = _digit(m.group("a")), _digit(m.group("b"))
+        if b != a + 1 and not (a == 1 and m.group("b") == "两"):
+            return None
+        unit = SMALL_UNITS[m.group("u")] if m.group("u") else 1
+        if m.group("ten"):
+            if m.group("u"):
+                return None
+            a, b = 10 + a, 10 + b
+        scale = Decimal(unit) * (10_000 if m.group("wan") else 1)
+        if not m.group("u") and not m.group("wan") and not m.group("ten"):
+            return None  # "五六" alone is no figure
+        return Decimal(a) * scale, Decimal(b) * scale
+    m = _CN_TAIL_RANGE.match(raw)
+    if m is not None:
+        a, b = _digit(m.group("a")), _digit(m.group("b"))
+        head = parse_number(m.group("head"))
+        last = m.group("head")[-1]
+        unit = BIG_UNITS.get(last) or SMALL_UNITS.get(last) or 1
+        if head is None or b != a + 1 or unit < 100:
+            return None
+        step = Decimal(unit) / 10
+        return head + a * step, head + b * step
+    return None
+
+
+def _measure_follows(text: str, end: int, strong: bool) -> bool:
+    after = text[end : end + 2]
+    return bool((_MEASURE_OBJECT if strong else _MEASURE_ANY).match(after))
+
+
+def _rough_amounts(text: str, taken: list[tuple[int, int]]) -> list[AmountMention]:
+    """ "万把块", "好几万", "几千块", "上万块": a magnitude alone, always approximate."""
+    found: list[AmountMention] = []
+    for m in ROUGH_RE.finditer(text):
+        if not (m.group("pre") or m.group("ba")) or any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        if m.start() > 0 and text[m.start() - 1] in _CN + "0123456789":
+            continue
+        lone_shang = m.group("pre") == "上" and not m.group("ba")
+        if (_measure_follows(text, m.end(), strong=True) or lone_shang) and not (lone_shang and m.group("unit")):
+            continue
+        value = parse_number(m.group("mag"))
+        if value is not None:
+            found.append(AmountMention(value, m.start(), m.end(), m.group(0), True, True, None, bool(m.group("unit"))))
+    return found
 
 
 def find_amounts(text: str) -> list[AmountMention]:
     """Money-like amounts in ``text``. Bare small numbers without a unit (ages, counts) are left out."""
     found: list[AmountMention] = []
+    taken: list[tuple[int, int]] = []
+    for m in _ARABIC_RANGE.finditer(text):
+        lo, hi = Decimal(m.group("lo")), Decimal(m.group("hi"))
+        scale = BIG_UNITS.get(m.group("mag")) or SMALL_UNITS[m.group("mag")]
+        low = lo * (BIG_UNITS.get(m.group("lomag") or "") or SMALL_UNITS.get(m.group("lomag") or "") or scale)
+        if low >= hi * scale or _measure_follows(text, m.end(), strong=True):
+            continue
+        found.append(AmountMention(low, m.start(), m.end(), m.group(0), True, True, hi * scale, bool(m.group("unit"))))
+        taken.append((m.start(), m.end()))
     for m in AMOUNT_RE.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
         raw = m.group("num").rstrip(".,，")
+        end = m.end()
+        approx = bool(m.group("approx")) or m.group("ones") == "块多"
         if (
             len(raw) >= 2
             and raw[-1] in DIGITS
-            and (raw[-2] in BIG_UNITS or raw[-2] in SMALL_UNITS)
-            and not m.group("unit")
+            and not (m.group("approx") or m.group("mag") or m.group("ones") or m.group("unit"))
             and text[m.start() + len(raw) : m.start() + len(raw) + 1] in _WORD_AFTER_TAIL
         ):
             raw = raw[:-1]
-        value = parse_number(raw)
+            end = m.start() + len(raw)
+        if m.group("approx") == "几" and not m.group("mag"):
+            continue  # "三十几岁", "两个几"
+        span = _range_of(raw)
+        value: Decimal | None = span[0] if span else parse_number(raw)
         if value is None or value <= 0:
             continue
-        after = text[m.end() : m.end() + 2]
-        if re.match(r"[年月日号天岁个次期周层楼点分秒斤米平亩人户辆%]|个?月|小时|公里", after) and not m.group("unit"):
+        high = span[1] if span else None
+        mag = m.group("mag") or ""
+        if mag:
+            times = parse_number(mag) or Decimal(1)
+            value, high = value * times, (high * times if high is not None else None)
+        currency = bool(m.group("unit") or m.group("ones"))
+        magnitude = any(c in raw + mag for c in "万萬亿千仟百佰wWkK")
+        if _measure_follows(text, end, strong=currency or any(c in raw + mag for c in "万萬亿")):
             continue  # a date, age, count or measure, not money
-        magnitude = any(c in raw for c in "万萬亿千仟wWkK")
-        has_unit = bool(m.group("unit")) or magnitude
+        has_unit = currency or magnitude
         if not has_unit and value < 100:
             continue
-        found.append(AmountMention(value, m.start(), m.end(), m.group(0), bool(m.group("approx")), has_unit))
-    return found
+        approx = approx or high is not None
+        approx = approx or bool(_APPROX_BEFORE.search(text[max(0, m.start() - 4) : m.start()]))
+        approx = approx or bool(_APPROX_AFTER.match(text[end : end + 4]))
+        found.append(AmountMention(value, m.start(), end, text[m.start() : end], approx, has_unit, high, currency))
+        taken.append((m.start(), end))
+    found.extend(_rough_amounts(text, taken))
+    return sorted(found, key=lambda a: a.start)
+
+
+# ------------------------------------------------------------------------ digits that are never money
+
+_IDENTIFIERS = [
+    re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])"),  # 居民身份证号码
+    re.compile(r"(?<!\d)\d{11,}(?!\d)"),  # mobile numbers, bank cards, account numbers: runs of 11 digits or more
+    re.compile(r"(?<![\d\-])0\d{2,3}[-－—\s]?\d{7,8}(?!\d)"),  # landlines with their area code
+    re.compile(r"(?<!\d)\d{3,4}[-－—]\d{3,4}[-－—]\d{3,4}(?!\d)"),  # 400-123-4567 and other grouped numbers
+    re.compile(r"\d+[xX*＊]{2,}[\dxX*＊]*|[xX*＊]{2,}\d+"),  # masked numbers: 139xxxxxxxx, 4108****2517
+    re.compile(r"(?<![A-Za-z0-9])(?!RMB|rmb)[A-Za-z]+[-_/]?\d[\w\-/]*"),  # codes: HT-2021-0356, GC20240517
+    re.compile(r"[（(]\d{4}[）)][\u4e00-\u9fff\d]{1,15}?号"),  # case numbers: （2024）豫0811民初123号
+    re.compile(
+        r"(?:电话|手机|号码|微信号|微信|QQ|qq|身份证|证件|卡号|账号|帐号|银行卡|编号|合同号|案号|车牌|单号|工号|房号|门牌)"
+        r"(?:号码|号)?(?:是|为|:|：)?\s*[\dA-Za-z][\dA-Za-z\-xX*＊]{2,}"
+    ),
+    # house, building and room numbers: 建设路118号, 18号楼2单元501, 3栋, 5层
+    re.compile(r"\d+(?:号楼|号院|号门|栋|幢|单元|室|层|楼|排|组|巷|弄|户)"),
+    re.compile(r"(?<=单元|号楼|号院)\d+|(?<=[栋幢室])\d+"),
+    re.compile(r"(?<=[路街巷弄道])\d+号?"),
+    # rates and multiples: 30%, 百分之三十, 两分利, 月息2分, 双倍
+    re.compile(r"\d+(?:\.\d+)?\s*[%％]"),
+    re.compile(r"百分之[\d一二两三四五六七八九十百点.]+"),
+    re.compile(r"(?:月息|年息|利息|利率|年利率|月利率)[^，。,；;]{0,3}?[\d一二两三四五六七八九十.]+(?:分|厘|%|％)?"),
+    re.compile(r"[\d一二两三四五六七八九十.]+(?:分利|分息|厘息|倍)"),
+]
+
+
+def identifier_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds digits that are never an amount or a date: phone, ID, bank-card and account numbers,
+    case and contract numbers, codes, house and room numbers, interest rates and percentages."""
+    spans = sorted((m.start(), m.end()) for pattern in _IDENTIFIERS for m in pattern.finditer(text))
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)

@@ -10,7 +10,6 @@ in knowledge/data/extract.yaml. Nothing here logs the text (it may hold personal
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Iterable
@@ -24,9 +23,13 @@ from pydantic import Field
 
 from knowledge._base import DATA_DIR, DataModel, load_model
 from knowledge.causes import load_evidence_vocabulary
-from knowledge.cn_numbers import find_amounts
 from knowledge.court import Court
+from knowledge.jurisdiction import load_jurisdiction_rules, story_flags
+from knowledge.parties import name_spans, read_parties
+from knowledge.placeroles import mask_names, place_facts, place_spans, read_places
 from knowledge.dates import find_dates
+from knowledge.money import ClaimReading, MoneyCues, read_claim
+from knowledge.timeline import StoryDates, future_ok, read_story_dates
 
 
 class FlagCues(DataModel):
@@ -52,6 +55,7 @@ class ExtractCues(DataModel):
     answers: AnswerCues
     evidence_negations: list[str]
     correction_cues: list[str]
+    money: MoneyCues
 
 
 @functools.cache
@@ -60,9 +64,6 @@ def load_cues(path: Path = DATA_DIR / "extract.yaml") -> ExtractCues:
 
 
 _CLAUSE_BREAK = re.compile(r"[，,。.；;！!？?\n]")
-_OWED = re.compile(r"(还欠|还差|剩下|剩|下欠|尚欠|还剩|一共欠|总共欠|共欠|欠我|欠俺|欠了我|欠了俺|欠款|欠)$")
-_REPAID = re.compile(r"(还了|还过|已还|已经还了|已经还|先还了|陆续还了|只还了|还回来)$")
-_MONTHLY = re.compile(r"(每月|每个月|一个月|月租|月工资|每年|一年)$")
 
 
 def _clause(text: str, start: int, end: int) -> tuple[str, str]:
@@ -73,156 +74,46 @@ def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     return text[left:start], text[end:right]
 
 
-def extract_amount(text: str) -> Decimal | None:
-    """The claim amount in a story: an explicit 'still owed' figure, else the largest figure less repayments."""
-    mentions = find_amounts(text)
-    if not mentions:
-        return None
-    owed: list[Decimal] = []
-    repaid: list[Decimal] = []
-    other: list[Decimal] = []
-    monthly: list[Decimal] = []
-    for m in mentions:
-        before = text[max(0, m.start - 6) : m.start]
-        if _REPAID.search(before):
-            repaid.append(m.value)
-        elif _OWED.search(before) and re.search(r"(还|剩|下|尚|共)", before):
-            owed.append(m.value)
-        elif _MONTHLY.search(before):
-            monthly.append(m.value)
-        else:
-            other.append(m.value)
-    if owed:
-        return owed[-1]
-    pool = other or monthly or owed
-    if not pool:
-        return None
-    top = max(pool)
-    paid = sum(repaid, Decimal(0))
-    if 0 < paid < top:
-        return top - paid
-    return top
+def read_amount(text: str, today: date | None = None) -> ClaimReading:
+    """The claim the text states, with the roles of its money (knowledge.money): dates, phone, ID, card and case
+    numbers and house numbers are never read as money; a range or a rough figure leaves the amount open."""
+    dates = [(d.start, d.end) for d in find_dates(text, today or date.today())]
+    return read_claim(text, load_cues().money, dates)
 
 
-def extract_dates(text: str, today: date, default_role: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Dates by role ({role: ISO date}) and their precision. Later mentions of a role do not overwrite."""
-    cues = load_cues()
-    found: dict[str, str] = {}
-    precision: dict[str, str] = {}
-    for mention in find_dates(text, today):
-        if mention.value > today and not _is_future_ok(text, mention.end):
-            continue
-        before, after = _clause(text, mention.start, mention.end)
-        role = _date_role(before, after, cues) or default_role
-        if role not in found:
-            found[role] = mention.value.isoformat()
-            precision[role] = mention.precision
-    if "due_date" not in found and "loan_date" in found:
-        term = _TERM.search(text)
-        if term is not None:  # "说好一年还" / "约定半年后还": the due date is the loan date plus the term
-            months = _term_months(term.group("n"), term.group("unit"))
-            if months:
-                loan = date.fromisoformat(found["loan_date"])
-                found["due_date"] = _add_months(loan, months).isoformat()
-                precision["due_date"] = precision["loan_date"]
-    return found, precision
+def extract_amount(text: str, today: date | None = None) -> Decimal | None:
+    """The claim amount in a story, or None when it states none exactly (see :func:`read_amount`)."""
+    return read_amount(text, today).amount
 
 
-_TERM = re.compile(
-    r"(?:说好|约定|答应|讲好|定好)?(?P<n>半|[一二两三四五六七八九十\d]{1,3})(?:个)?(?P<unit>年|月)(?:后|以后|之后|内|以内|之内)?(?:就)?(?:还|归还|还清|还钱)"
-)
-_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _term_months(n: str, unit: str) -> int:
-    if n == "半":
-        value = 0.5
-    elif n.isdigit():
-        value = int(n)
-    elif n in _CN_SMALL:
-        value = _CN_SMALL[n]
-    elif n.startswith("十") and len(n) == 2 and n[1] in _CN_SMALL:
-        value = 10 + _CN_SMALL[n[1]]
-    else:
-        return 0
-    months = value * 12 if unit == "年" else value
-    return int(months) if months >= 1 and months == int(months) else 0
-
-
-def _add_months(d: date, months: int) -> date:
-    total = d.month - 1 + months
-    year, month = d.year + total // 12, total % 12 + 1
-    day = min(d.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
-
-
-def _is_future_ok(text: str, end: int) -> bool:
-    return bool(re.match(r".{0,3}(还|到期|付|给)", text[end : end + 5]))
-
-
-def _date_role(before: str, after: str, cues: ExtractCues) -> str | None:
-    after_short = after[:15]
-    if re.match(r"^\s*(?:之前|以前|前)?(?:还|给|付)(?!了|过)", after_short):
-        return "due_date"
-    # The cue nearest after the date decides ("2024年1月借的，说好年底还": 借的, not 说好).
-    nearest: tuple[int, str] | None = None
-    for role, words in cues.date_roles.items():
-        for w in words:
-            at = after_short.find(w)
-            if at >= 0 and (nearest is None or at < nearest[0]):
-                nearest = (at, role)
-    if nearest is not None:
-        return nearest[1]
-    for role, words in cues.date_roles.items():
-        if any(w in before[-8:] for w in words):
-            return role
-    return None
-
-
-_SUFFIX = re.compile(r"(?:省|市(?!场|民|里|面)|区(?!别)|县(?!城)|镇(?!上)|乡(?!下|亲)|街道|办事处|村|社区)")
+def extract_dates(text: str, today: date, default_role: str) -> StoryDates:
+    """Dates by role, their precision and their spans, the due date an agreed term implies and the last
+    instalment's date (knowledge.timeline)."""
+    return read_story_dates(text, today, default_role, load_cues().date_roles)
 
 
 def find_places(text: str, court: Court | None = None) -> list[tuple[int, int, str]]:
-    """Place names in ``text``: administrative names ending in 省/市/区/县/镇/乡/街道/村 (merged when adjacent),
-    plus bare names the court data or the city list knows (修武, 郑州)."""
-    cues = load_cues()
-    stop = set(cues.place_stop_chars)
-    spans: list[tuple[int, int]] = []
-    for m in _SUFFIX.finditer(text):
-        left = m.start()
-        while (
-            left > 0 and left > m.start() - 5 and "\u4e00" <= text[left - 1] <= "\u9fff" and text[left - 1] not in stop
-        ):
-            left -= 1
-        if left < m.start():
-            spans.append((left, m.end()))
-    bare = list(cues.bare_places)
-    if court is not None:
-        bare += court.district_aliases + [a for u in court.area for a in u.aliases]
-        bare += [a for n in court.neighbours for a in n.aliases] + court.city_aliases
-    for name in sorted(set(bare), key=len, reverse=True):
-        for m in re.finditer(re.escape(name), text):
-            if not any(s <= m.start() < e for s, e in spans):
-                spans.append((m.start(), m.end()))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return [(s, e, text[s:e]) for s, e in merged]
+    """Place names in ``text`` (merged when adjacent): what the gazetteer knows anywhere in China, this court's
+    streets and neighbours, and village-like names (…村, …镇, …街道) — never a 小区 or a person's or a
+    company's name ("刘解放", "焦作山阳便民商贸有限公司")."""
+    court = court or _default_court()
+    masked = mask_names(text, name_spans(text))
+    return [(s, e, text[s:e]) for s, e in place_spans(masked, court)]
 
 
-def extract_places(text: str, default_role: str, court: Court | None = None) -> dict[str, str]:
-    cues = load_cues()
-    found: dict[str, str] = {}
-    for start, end, name in find_places(text, court):
-        before, after = _clause(text, start, end)
-        window = before[-10:] + "|" + after[:10]
-        role = next((r for r, words in cues.place_roles.items() if any(w in window for w in words)), default_role)
-        found.setdefault(role, name)
-    return found
+def extract_places(
+    text: str, default_role: str, court: Court | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Whose or what place each place of the story is (knowledge.placeroles): ``plaintiff_place``,
+    ``defendant_place`` (the domicile that counts), ``incident_place``, ``property_place`` …"""
+    court = court or _default_court()
+    places = read_places(text, court, today or date.today(), skip=name_spans(text))
+    return place_facts(places, court, default_role)
+
+
+@functools.cache
+def _default_court() -> Court:
+    return Court.load(DATA_DIR / "court.yaml")
 
 
 def extract_evidence(text: str) -> tuple[list[str], list[str]]:
@@ -252,23 +143,20 @@ def extract_evidence(text: str) -> tuple[list[str], list[str]]:
 
 
 def extract_party(text: str) -> dict[str, str]:
+    """The other side: ``other_party_name`` only for a real name (a person's, a company's, a shop's 字号:
+    knowledge.parties), ``defendant`` (the name, else the kinship or role word), ``defendant_kind``."""
     cues = load_cues()
     facts: dict[str, str] = {}
+    reading = read_parties(text)
+    named = next((p for p in reading.parties if p.defendant), None)
     relation = next((w for w in cues.relation_words if w in text), None)
-    if relation:
+    if named is not None:
+        facts["defendant"] = facts["other_party_name"] = named.name
+    elif relation:
         facts["defendant"] = relation
-    company = re.search(r"([一-龥]{2,12}(?:公司|厂|集团|银行|物业))", text)
-    if company:
-        facts["defendant"] = company.group(1)
-        facts["other_party_name"] = company.group(1)
-    named = re.search(r"(?:叫|名叫|名字是)([一-龥]{2,3}?)(?=[，,。、的借欠他她在\s]|$)", text) or re.search(
-        r"([^某\W\d]某某?)", text
-    )
-    if named and "other_party_name" not in facts:
-        facts["other_party_name"] = named.group(1)
-    if company or any(w in text for w in cues.company_words):
+    if (named is not None and named.kind != "person") or (named is None and reading.company_mentioned):
         facts["defendant_kind"] = "company"
-    elif relation or re.search(r"[他她]", text):
+    elif named is not None or relation or re.search(r"[他她]", text):
         facts["defendant_kind"] = "person"
     return facts
 
@@ -307,17 +195,22 @@ def extract_facts(
 ) -> dict[str, Any]:
     """Everything the story itself says. Keys absent when not mentioned."""
     facts: dict[str, Any] = {}
-    amount = extract_amount(text)
-    if amount is not None:
-        facts["claim_amount_yuan"] = float(amount)
-    dates, precision = extract_dates(text, today, date_role)
-    facts.update(dates)
-    if precision:
-        facts["date_precision"] = precision
-    places = extract_places(text, place_role, court)
+    claim = read_amount(text, today)
+    if claim.amount is not None:
+        facts["claim_amount_yuan"] = float(claim.amount)
+    elif claim.range is not None:  # "五六百": the person is asked for the figure; the range is kept
+        facts["claim_amount_range"] = [float(claim.range[0]), float(claim.range[1])]
+    story_dates = extract_dates(text, today, date_role)
+    facts.update(story_dates.dates)
+    if story_dates.precision:
+        facts["date_precision"] = story_dates.precision
+    if story_dates.ranges:  # dates the story gives only as a span ("2025年11月", "过年前"): {"from", "to"}
+        facts["date_ranges"] = story_dates.ranges
+    places = extract_places(text, place_role, court, today)
     if not labour and "employer_place" in places:
         places.setdefault("defendant_place", places.pop("employer_place"))
     facts.update(places)
+    facts.update(story_flags(text, load_jurisdiction_rules()))
     held, denied = extract_evidence(text)
     if held:
         facts["evidence"] = held
@@ -325,9 +218,16 @@ def extract_facts(
         facts["evidence_denied"] = denied
     facts.update(extract_party(text))
     facts.update(extract_flags(text))
+    if story_dates.instalments:
+        facts["instalments"] = True
     if labour and "欠条" in held:
         facts["has_wage_iou"] = True
     return facts
+
+
+def _one_figure(words: str, is_range: bool) -> bool:
+    """One figure, perhaps said with 大概/左右 — not a range (三四万) nor a rough size (十来万, 万把块, 好几千)."""
+    return not is_range and not re.search(r"[多来把几余]", words)
 
 
 AnswerKind = Literal["value", "unknown", "none", "unclear"]
@@ -366,14 +266,18 @@ def extract_slot_answer(
     if _has_any(t, cues.answers.unknown):
         return SlotAnswer("unknown")
     if slot_type == "amount":
-        amount = extract_amount(t)
-        if amount is not None:
-            return SlotAnswer("value", float(amount))
+        claim = read_amount(t, today)
+        if claim.amount is not None:
+            return SlotAnswer("value", float(claim.amount))
+        if len(claim.spans) == 1 and _one_figure(claim.spans[0].mention.text, claim.spans[0].mention.is_range):
+            return SlotAnswer("value", float(claim.spans[0].value))  # "大概三万" asked for: their own figure
+        if claim.uncertain:  # "三四万", "十来万": ask for the figure again rather than pick one
+            return SlotAnswer("unclear")
         if re.fullmatch(r"(没有|没|不分|不要|不用)[。.！!]?", t):
             return SlotAnswer("none")
         return SlotAnswer("unclear")
     if slot_type == "date":
-        mentions = [m for m in find_dates(t, today) if m.value <= today or _is_future_ok(t, m.end)]
+        mentions = [m for m in find_dates(t, today) if m.value <= today or future_ok(t, m.end)]
         if mentions:
             return SlotAnswer("value", mentions[0].value.isoformat())
         if _has_any(t, ["没约定", "没有约定", "没说", "没定"]):

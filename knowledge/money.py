@@ -1,0 +1,305 @@
+"""Which money in a story is the claim: money spans read with their roles, and the claim computed from them.
+
+A number is money only with a money unit (元/块/万/千) or a money cue around it (借给他4500, 月租1500); digits
+that belong to a phone, ID, bank-card, case or contract number, a date, a house or room number or a rate are
+never money (:func:`knowledge.cn_numbers.identifier_spans`, :func:`knowledge.dates.find_dates`). Each span gets
+a role from the cue words nearest to it (knowledge/data/extract.yaml, ``money``):
+
+- ``claimed`` (赔俺三万, 告他还三十万), ``owed`` (还欠, 还差, 一直欠着, 也没给), ``lent`` (借给, 拿了俺),
+  ``deposit`` (押金, 保证金), ``worth`` (车值十五万), ``spent`` (修好花了3000), ``item`` (一张一万五),
+  ``price`` (总价, 转让价, 买了个899的), ``total`` (一共, 总共), ``repaid`` (还了2万), ``deducted``
+  (押金3000抵了), a ``rate`` per month/year/day (月租1500, 一年1980) and ``other``.
+
+:func:`read_claim` computes the claim, in this order: what the person says they claim; else what is still owed
+(including a rate times a stated count: 欠了八个月房租，一个月三千 = 24,000), less what was set off against it;
+else the sum of the distinct items (lent, deposits, property's worth, costs; a price only when nothing else),
+less what was repaid; else a stated total; else a single figure. A range (五六百, 三四万), a rough figure
+(十来万, 万把块, 两万左右) or a repayment or set-off without a figure in the figures used makes the claim
+uncertain: no amount is guessed, and the conversation asks (``ClaimReading.low``/``high`` keep a stated range).
+A monthly or yearly figure is never the claim unless multiplied by a stated count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from knowledge._base import DataModel
+from knowledge.cn_numbers import AmountMention, find_amounts, identifier_spans, overlaps, parse_number
+
+Role = Literal[
+    "claimed",
+    "owed",
+    "lent",
+    "deposit",
+    "worth",
+    "spent",
+    "item",
+    "price",
+    "total",
+    "repaid",
+    "deducted",
+    "rate",
+    "other",
+]
+
+
+class MoneyCues(DataModel):
+    """Cue words for money roles (extract.yaml, ``money``)."""
+
+    before: dict[str, list[str]]  # role → words before the figure (the nearest word decides)
+    rate: dict[str, list[str]]  # unit (月/年/天/期) → words before a per-unit figure
+    hearsay: list[str]  # the other side's words: a figure after these is not the person's own
+    owed_after: list[str]  # after the figure: it is still unpaid (货款一百三十五万一直欠着)
+    deducted_after: list[str]  # after the figure: it was set off (押金3000抵了)
+    arrears: list[str]  # words that make "八个月" a count of unpaid periods
+    unquantified_minus: list[str]  # a repayment without a figure (还了一部分)
+    net_owed: list[str] = Field(default_factory=list)  # owed cues that already net repayments (还欠, 剩下)
+
+
+@dataclass(frozen=True, slots=True)
+class MoneySpan:
+    mention: AmountMention
+    role: Role
+    cue: str  # the word that gave the role ("" when none)
+    unit: str | None = None  # for a rate: 月/年/天/期
+
+    @property
+    def value(self) -> Decimal:
+        return self.mention.value
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimReading:
+    amount: Decimal | None  # the claim, when the story states it exactly
+    uncertain: bool  # the story speaks of money but not exactly enough to compute the claim
+    low: Decimal | None = None  # a stated range for the claim (五六百 → 500 … 600)
+    high: Decimal | None = None
+    spans: tuple[MoneySpan, ...] = ()
+
+    @property
+    def range(self) -> tuple[Decimal, Decimal] | None:
+        return (self.low, self.high) if self.low is not None and self.high is not None else None
+
+
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]|\.(?!\d)")
+_COUNT = re.compile(
+    r"(?P<n>\d{1,3}|[一二两俩三四五六七八九十半]{1,3})(?P<more>多)?个?(?P<more2>多)?(?P<unit>月|年|季度|期|天)"
+)
+
+
+def _clause(text: str, start: int, end: int) -> tuple[str, str]:
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_BREAK.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    return text[left:start], text[end:right]
+
+
+def _nearest(before: str, words: dict[str, list[str]]) -> tuple[str, str] | None:
+    """(role, word) of the cue ending nearest to the end of ``before`` (the longer word on a tie)."""
+    best: tuple[int, int, str, str] | None = None
+    for role, ws in words.items():
+        for w in ws:
+            at = before.rfind(w)
+            if at < 0:
+                continue
+            key = (at + len(w), len(w))
+            if best is None or key > best[:2]:
+                best = (key[0], key[1], role, w)
+    return (best[2], best[3]) if best else None
+
+
+def _is_money(m: AmountMention, role: Role) -> bool:
+    """Bare digits (no 元/块, no 万/千) are money only with a cue that gives them a role."""
+    return m.has_unit or role != "other"
+
+
+def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None = None) -> list[MoneySpan]:
+    """The story's money, each with its role. ``blocked``: spans that are no money (dates; identifiers are
+    always blocked)."""
+    blocked = sorted([*identifier_spans(text), *(blocked or [])])
+    spans: list[MoneySpan] = []
+    for m in find_amounts(text):
+        if overlaps(m.start, m.end, blocked):
+            continue
+        before, after = _clause(text, m.start, m.end)
+        window = before[-12:]
+        role: Role = "other"
+        cue = ""
+        unit: str | None = None
+        rate = _nearest(window[-8:], cues.rate)
+        found = _nearest(window, cues.before)
+        if found is not None:
+            role, cue = found[0], found[1]  # type: ignore[assignment]
+        if rate is not None and (found is None or window.rfind(rate[1]) + len(rate[1]) >= window.rfind(cue) + len(cue)):
+            role, cue, unit = "rate", rate[1], rate[0]
+        if any(w in window for w in cues.hearsay):
+            role = "other"
+        tail = after[:10]
+        if role in ("deposit", "lent", "other", "owed") and any(w in tail for w in cues.deducted_after):
+            role = "deducted"
+        elif role in ("other", "price") and any(w in tail for w in cues.owed_after) and not _hearsay(window, cues):
+            role = "owed"
+        if not _is_money(m, role):
+            continue
+        spans.append(MoneySpan(m, role, cue, unit))
+    return spans
+
+
+def _hearsay(window: str, cues: MoneyCues) -> bool:
+    return any(w in window for w in cues.hearsay)
+
+
+def _count_value(raw: str) -> Decimal | None:
+    if raw == "半":
+        return Decimal("0.5")
+    if raw in ("俩",):
+        return Decimal(2)
+    return parse_number(raw)
+
+
+def _arrears(text: str, cues: MoneyCues, blocked: list[tuple[int, int]]) -> list[tuple[Decimal, str, bool, int]]:
+    """Counts of unpaid periods: (count, unit, rough?, position) — 拖了7个月房租, 欠了三年物业费, 还欠俩月."""
+    out: list[tuple[Decimal, str, bool, int]] = []
+    for m in _COUNT.finditer(text):
+        if overlaps(m.start(), m.end(), blocked):
+            continue
+        before, _after = _clause(text, m.start(), m.end())
+        if not any(w in before[-6:] for w in cues.arrears):
+            continue
+        if m.start() > 0 and text[m.start() - 1] in "第每":
+            continue
+        n = _count_value(m.group("n"))
+        if n is None or n <= 0:
+            continue
+        unit = "月" if m.group("unit") in ("月",) else m.group("unit")
+        if m.group("unit") == "季度":
+            n, unit = n * 3, "月"
+        out.append((n, unit, bool(m.group("more") or m.group("more2")), m.start()))
+    return out
+
+
+def _repaid_counts(text: str, cues: MoneyCues) -> list[tuple[Decimal, int]]:
+    """ "他就还了3期": instalments paid, as (count, position)."""
+    out: list[tuple[Decimal, int]] = []
+    for m in re.finditer(r"还了(?P<n>\d{1,3}|[一二两俩三四五六七八九十]{1,3})(?:个)?(?:期|个月)", text):
+        n = _count_value(m.group("n"))
+        if n is not None:
+            out.append((n, m.start()))
+    return out
+
+
+def _distinct(spans: list[MoneySpan]) -> list[MoneySpan]:
+    """The same figure said twice is one item (这5万他一直不还), unless the words count items (第二笔, 一张)."""
+    out: list[MoneySpan] = []
+    seen: set[Decimal] = set()
+    for s in spans:
+        if s.value in seen and s.role != "item":
+            continue
+        seen.add(s.value)
+        out.append(s)
+    return out
+
+
+def _total(spans: list[MoneySpan]) -> tuple[Decimal, Decimal | None]:
+    low = sum((s.mention.value for s in spans), Decimal(0))
+    if all(not s.mention.approximate or s.mention.high is not None for s in spans):
+        high = sum((s.mention.high or s.mention.value for s in spans), Decimal(0))
+        return low, high
+    return low, None
+
+
+def _reading(
+    used: list[MoneySpan], minus: list[MoneySpan], extra: Decimal, unsure: bool, all_spans: list[MoneySpan]
+) -> ClaimReading:
+    low, high = _total(used)
+    m_low, m_high = _total(minus) if minus else (Decimal(0), Decimal(0))
+    low += extra
+    rough = unsure or any(s.mention.approximate for s in [*used, *minus])
+    if rough:
+        if high is None or m_high is None or any(s.mention.approximate and s.mention.high is None for s in minus):
+            return ClaimReading(None, True, spans=tuple(all_spans))
+        lo, hi = low - m_high, high + extra - m_low
+        if unsure or lo <= 0:
+            return ClaimReading(None, True, spans=tuple(all_spans))
+        return ClaimReading(None, True, lo, hi, tuple(all_spans))
+    amount = low - m_low
+    if amount <= 0:
+        return ClaimReading(None, True, spans=tuple(all_spans))
+    return ClaimReading(amount, False, spans=tuple(all_spans))
+
+
+def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None = None) -> ClaimReading:
+    """The claim the story states (see the module docstring for the order and the uncertain cases)."""
+    blocked = blocked or []
+    spans = money_spans(text, cues, blocked)
+    by: dict[str, list[MoneySpan]] = {}
+    for s in spans:
+        by.setdefault(s.role, []).append(s)
+    unquantified = any(w in text for w in cues.unquantified_minus)
+    deducted = by.get("deducted", [])
+    unquantified_setoff = _unquantified_setoff(text, cues, spans)
+
+    claimed = _distinct(by.get("claimed", []))
+    if claimed:
+        return _reading(claimed, [], Decimal(0), False, spans)
+
+    # what is still owed: stated figures, and a rate times a stated count of unpaid periods
+    owed = _distinct(by.get("owed", []))
+    arrears_extra = Decimal(0)
+    arrears_rough = False
+    rates = by.get("rate", [])
+    for count, unit, rough, _pos in _arrears(text, cues, [*identifier_spans(text), *blocked]):
+        rate = next((r for r in rates if r.unit == unit or "期" in (r.unit, unit)), None)
+        if rate is None:
+            continue
+        arrears_extra += rate.value * count
+        arrears_rough = arrears_rough or rough or rate.mention.approximate
+    if owed or arrears_extra:
+        # a plain 欠 said before a repayment is the debt before it ("他欠俺5万，还了2万")
+        repaid_after = [
+            r
+            for r in by.get("repaid", [])
+            if any(o.mention.start < r.mention.start and o.cue not in cues.net_owed for o in owed)
+        ]
+        return _reading(owed, [*deducted, *repaid_after], arrears_extra, arrears_rough or unquantified_setoff, spans)
+
+    items = _distinct([s for s in spans if s.role in ("lent", "deposit", "worth", "spent", "item")])
+    if not items:
+        items = _distinct(by.get("price", []))
+    if items:
+        repaid = list(by.get("repaid", []))
+        paid_periods = _repaid_counts(text, cues)
+        extra = Decimal(0)
+        for count, _pos in paid_periods:
+            rate = next(iter(rates), None)
+            if rate is not None:
+                extra -= rate.value * count
+        return _reading(items, [*repaid, *deducted], extra, unquantified or unquantified_setoff, spans)
+
+    totals = _distinct(by.get("total", []))
+    if totals:
+        exact = [t for t in totals if not t.mention.approximate]
+        return _reading(exact[-1:] or totals[-1:], [], Decimal(0), False, spans)
+
+    others = _distinct(by.get("other", []))
+    if len(others) == 1:
+        return _reading(others, [], Decimal(0), False, spans)
+    if others or rates:
+        return ClaimReading(None, True, spans=tuple(spans))
+    return ClaimReading(None, False, spans=tuple(spans))
+
+
+def _unquantified_setoff(text: str, cues: MoneyCues, spans: list[MoneySpan]) -> bool:
+    """A set-off said without its figure (押金他说不要了抵房租): the rest cannot be computed."""
+    for m in _CLAUSE_BREAK.split(text):
+        if any(w in m for w in cues.deducted_after) and not any(s.mention.text in m for s in spans):
+            return True
+    return False
+
+
+__all__ = ["ClaimReading", "MoneyCues", "MoneySpan", "money_spans", "read_claim"]
