@@ -9,7 +9,10 @@ Modes (``encrypt_type`` query parameter):
 * plaintext (absent or ``raw``): ``signature`` = sha1(sorted(token, timestamp, nonce)); plain reply. Accepted
   only when the account is configured for it (``WECHAT_MESSAGE_MODE=plain``): the signature does not cover the
   body, so anyone who saw one callback URL (an access log, a proxy log) could post any body under it. An
-  account in safe or compatible mode (the default) answers a plaintext request 403.
+  account in safe or compatible mode (the default) answers a plaintext request 403. In plain mode each
+  (timestamp, nonce, signature) is bound to the body it first came with for the tolerance window
+  (``bot.wechat.replay``): the same parameters with another body get 403, WeChat's retry of the same request
+  passes. The GET verification binds them to its ``echostr`` the same way.
 * safe / compatible (``aes``): ``msg_signature`` over (token, timestamp, nonce, Encrypt); the message is the
   decrypted ``Encrypt`` (compatible mode's plaintext copy is ignored); the reply is encrypted. A
   ``signature`` sent alongside is checked too. Accepted in every mode.
@@ -48,6 +51,7 @@ from bot.wechat.crypto import MessageCrypto, check_timestamp, signature_matches,
 from bot.wechat.errors import GatewayError, MalformedXmlError, PlaintextRefusedError, SignatureError
 from bot.wechat.inbound import InboundMessage, decode_body, parse_fields, to_incoming
 from bot.wechat.outbox import RetryPolicy, drain_outbox, enqueue_texts
+from bot.wechat.replay import ReplayCache
 from bot.wechat.reply import SUCCESS, render_text_reply
 from bot.wechat.text import utf8_len, wechat_messages
 from core.pii import mask_text
@@ -127,6 +131,7 @@ class WeChatEdge:
         self._session_factory = session_factory
         self._policy = retry_policy or RetryPolicy()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wechat-engine")
+        self._replays = ReplayCache(settings.wechat_timestamp_tolerance_s)
 
     @property
     def can_push(self) -> bool:
@@ -136,22 +141,27 @@ class WeChatEdge:
         self._executor.shutdown(wait=False, cancel_futures=False)
 
     # ----------------------------------------------------------------------------------- verification
-    def _check_url_signature(self, params: Mapping[str, str]) -> tuple[str, str]:
+    def _check_url_signature(self, params: Mapping[str, str], bound_to: bytes) -> None:
+        """The URL ``signature`` is right, the timestamp fresh, and these parameters were not accepted before with
+        another ``bound_to`` (the body; the echostr of a GET): the signature itself does not cover it."""
         timestamp, nonce = _param(params, "timestamp"), _param(params, "nonce")
         signature = _param(params, "signature")
         if timestamp is None or nonce is None:
             raise SignatureError("missing timestamp or nonce")
-        if not signature_matches(url_signature(self.settings.wechat_token, timestamp, nonce), signature):
+        if signature is None or not signature_matches(
+            url_signature(self.settings.wechat_token, timestamp, nonce), signature
+        ):
             raise SignatureError("signature does not match")
-        check_timestamp(timestamp, self._clock(), self.settings.wechat_timestamp_tolerance_s)
-        return timestamp, nonce
+        now = self._clock()
+        check_timestamp(timestamp, now, self.settings.wechat_timestamp_tolerance_s)
+        self._replays.check(timestamp, nonce, signature, bound_to, now)
 
     def verify_url(self, params: Mapping[str, str]) -> str:
         """GET /wechat: the ``echostr`` to echo back, or ``InboundError``."""
-        self._check_url_signature(params)
         echostr = params.get("echostr")
         if not echostr or len(echostr) > MAX_ECHOSTR:
             raise MalformedXmlError("missing or oversized echostr")
+        self._check_url_signature(params, b"GET " + echostr.encode("utf-8"))
         return echostr
 
     def open(self, params: Mapping[str, str], body: bytes) -> Opened:
@@ -161,18 +171,16 @@ class WeChatEdge:
             raise MalformedXmlError("unknown encrypt_type")
         if encrypt_type == "raw" and self.settings.wechat_message_mode != "plain":
             raise PlaintextRefusedError(f"plaintext message in {self.settings.wechat_message_mode} mode")
-        text = decode_body(body)
         if encrypt_type == "raw":
-            self._check_url_signature(params)
-            return Opened(inbound=to_incoming(text), encrypted=False)
+            self._check_url_signature(params, body)
+            return Opened(inbound=to_incoming(decode_body(body)), encrypted=False)
 
         timestamp, nonce = _param(params, "timestamp"), _param(params, "nonce")
         if timestamp is None or nonce is None:
             raise SignatureError("missing timestamp or nonce")
-        signature = _param(params, "signature")
-        if signature is not None:  # compatible/safe mode send it too: when present it must be right
-            self._check_url_signature(params)
-        envelope = parse_fields(text)
+        if params.get("signature") is not None:  # compatible/safe mode send it too: when present it must be right
+            self._check_url_signature(params, body)
+        envelope = parse_fields(decode_body(body))
         encrypt = envelope.get("Encrypt", "")
         if not encrypt:
             raise MalformedXmlError("missing Encrypt")

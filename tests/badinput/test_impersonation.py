@@ -119,3 +119,25 @@ def test_a_safe_mode_account_refuses_plaintext_under_logged_parameters(
     assert safe_product.post("/wechat", params=fresh.params, content=fresh.body).status_code == 403
     # and the victim's own encrypted messages still work
     assert ref in send(safe_product, bx.client, victim, "查询进度", "aes").reply
+
+
+def test_a_plain_mode_account_refuses_logged_parameters_with_another_body(
+    plain_product: TestClient, bx: SimpleNamespace
+) -> None:
+    victim = "o-victim-plain-0001"
+    ref = _file(plain_product, bx, victim, "plain")
+    logged = bx.client.text(victim, "你好", "plain")  # one of the victim's callbacks, as an access log kept it
+    first = plain_product.post("/wechat", params=logged.params, content=logged.body)
+    assert first.status_code == 200
+
+    for text in ("查询进度", f"撤回 {ref}"):
+        params, body = _forged(bx, logged.params, victim, text)
+        stolen = plain_product.post("/wechat", params=params, content=body)
+        assert stolen.status_code == 403, stolen.text[:300]
+        assert ref not in stolen.text and "/workbench/c/" not in stolen.text
+    assert _status(plain_product, ref) != "withdrawn"
+
+    # WeChat's own retry of the very same request is still answered, from the stored reply
+    again = plain_product.post("/wechat", params=logged.params, content=logged.body)
+    assert again.status_code == 200
+    assert bx.client.read_reply(again.text, "plain", victim) == bx.client.read_reply(first.text, "plain", victim)
