@@ -17,9 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import prompts
-from bot import handoff
 from bot.consultation import Consultation
-from bot.handoff import HandoffKind
+from bot.handoff import HandoffDraft, HandoffKind
 from bot.render import render_assessment
 from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
@@ -29,7 +28,6 @@ from knowledge.intake import Slot
 if TYPE_CHECKING:
     from bot.engine import Services
     from bot.flow import StepContext
-    from casework.service import HandoffRequest
     from knowledge import Knowledge
 
 OTHER = "其他"
@@ -268,15 +266,13 @@ def render_filing_summary(ctx: StepContext, c: Consultation) -> str:
 # ------------------------------------------------------------------------------------------ hand-off
 
 
-def handoff_request(
+def handoff_draft(
     kind: HandoffKind, ctx: StepContext, c: Consultation, *, area: str | None, consent: bool
-) -> HandoffRequest:
-    """Casework's request for this hand-off, named by the creating message (a retry creates nothing twice). Raises
-    ``HandoffRefusedError`` (its ``user_message`` says why) when the form's values do not make valid parties."""
+) -> HandoffDraft:
     msg = ctx.msg
     dedupe = f"{kind}:{msg.channel.value}:{msg.dedupe_key}" if msg.dedupe_key else f"{kind}:{ctx.key}:{data_hash(c)}"
-    return handoff.handoff_request(
-        kind,
+    return HandoffDraft(
+        kind=kind,
         user_id=ctx.key.user_id,
         channel=ctx.key.channel,
         dedupe_key=dedupe,

@@ -29,6 +29,7 @@ from knowledge.evidence import check_evidence
 from knowledge.fees import FeeKind, FeeRules, estimate_fee, preservation_fee, to_amount
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.jurisdiction import check_jurisdiction
+from knowledge.parties import read_parties, suggest_defendants
 from knowledge.limitation import check_limitation
 from knowledge.mediation import assess_mediation
 from knowledge.risks import applicable_risks
@@ -88,10 +89,47 @@ class SmallClaimsOut(_Out):
 
 class JurisdictionOut(_Out):
     competent: bool | None = Field(description="本院是否有管辖权；信息不足或须先仲裁时为 null")
-    court: str | None = Field(description="有管辖权的法院（本院或应去的法院）")
+    court: str | None = Field(
+        description="有管辖权的法院（本院或应去的法院）；只取本院、court.yaml 所列法院或已知区县的基层法院，"
+        "不知道名称时为 null"
+    )
     basis: str
-    arbitration_first: bool = Field(False, description="劳动争议须先申请劳动仲裁")
+    arbitration_first: bool = Field(default=False, description="劳动争议须先申请劳动仲裁")
     missing: list[str] = Field(default_factory=list, description="判断管辖还需要的事实")
+    rule: str | None = Field(
+        default=None,
+        description="确定管辖所依的规则：defendant_domicile | contract_performance_place | loan_receiving_party | "
+        "tort_place | traffic_accident_place | real_estate_exclusive | inheritance_exclusive | agreement_clause | "
+        "plaintiff_domicile | labour_court_place | labour_arbitration | debtor_domicile | must_ask_place",
+    )
+    place: str | None = Field(
+        default=None,
+        description="本市以外有管辖权的地方（如“郑州市”“陕西省商洛市山阳县”）：不知道法院名称时说"
+        "“向该地有管辖权的基层人民法院起诉”",
+    )
+    courts: list[str] = Field(default_factory=list, description="能说出名称的有管辖权的法院（原告可以选择其一）")
+
+
+class NamedPartyOut(_Out):
+    name: str
+    why: str = Field(description="为什么不列为被告（或为什么一并列为被告）")
+
+
+class SuggestedPartyOut(_Out):
+    name: str = Field(description="建议一并列为被告的人或单位（故事里有名称的用名称）")
+    why: str
+    source: str = Field(description="法律依据")
+
+
+class PartiesOut(_Out):
+    defendants: list[str] = Field(description="可以写进起诉状的被告姓名或名称（只取真实姓名、公司名称或字号）")
+    defendant_kind: str | None = Field(None, description="person | company")
+    defendant_address: str | None = Field(None, description="被告住所地（经常居住地、主要办事机构所在地）")
+    not_defendants: list[NamedPartyOut] = Field(default_factory=list, description="故事里提到但不应列为被告的人")
+    suggested_defendants: list[SuggestedPartyOut] = Field(
+        default_factory=list, description="依法应当或可以一并起诉的人"
+    )
+    note: str = Field("", description="对被告信息的提示")
 
 
 class EvidenceOut(_Out):
@@ -139,6 +177,11 @@ class Assessment(_Out):
     outcome_distribution: dict[str, int] = Field(description="最相近约20份判决的结果分布")
     risks: list[str] = Field(description="适用于本案的诉讼风险提示（最高法风险提示书）")
     route: Literal["filing", "arbitration", "hotline"] = Field(description="建议的主要去向")
+    parties: PartiesOut | None = Field(None, description="当事人：可列的被告、不应列的人、依法应一并起诉的人")
+    staff_notes: list[str] = Field(
+        default_factory=list,
+        description="给工作人员看的核实标记（[S] 仅见二手来源、[U] 未核实）；当事人看到的文字里不出现这些标记",
+    )
     today: date
 
 
@@ -333,6 +376,9 @@ def assess(
         basis=jr.basis,
         arbitration_first=jr.arbitration_first,
         missing=jr.missing,
+        rule=jr.rule,
+        place=jr.place,
+        courts=jr.courts,
     )
 
     ev = check_evidence(spec, merged.get("evidence", []))
@@ -356,7 +402,7 @@ def assess(
     route: Literal["filing", "arbitration", "hotline"] = spec.route
     if spec.route == "arbitration" and not jr.arbitration_first:
         route = "filing"  # wage IOU or an award already in hand
-    return Assessment(
+    assessment = Assessment(
         cause=cause,
         facts=merged,
         missing=missing,
@@ -372,8 +418,86 @@ def assess(
         outcome_distribution=distribution,
         risks=risks,
         route=route,
+        parties=_parties(text, merged, traffic=spec.jurisdiction == "traffic"),
+        staff_notes=jr.staff_notes,
         today=today,
+    )
+    return plain_words(assessment)
+
+
+# -- parties ---------------------------------------------------------------------------------------------------------
+def _parties(text: str, facts: Mapping[str, Any], *, traffic: bool) -> PartiesOut:
+    """Who can be named as a defendant (民诉解释第二百零九条), who is named but not to be sued, and who the law
+    adds (knowledge.parties)."""
+    reading = read_parties(text)
+    defendants = reading.defendants
+    given = facts.get("other_party_name")
+    ruled_out = {p.name for p in reading.others}
+    if isinstance(given, str) and given and given not in defendants and given not in ruled_out:
+        defendants = [given, *defendants]
+    address = facts.get("defendant_place")
+    suggested = [
+        SuggestedPartyOut(name=s.name, why=s.why, source=s.source)
+        for s in suggest_defendants(text, reading, traffic=traffic)
+        if s.name not in defendants[:1]
+    ]
+    note = (
+        ""
+        if defendants
+        else "起诉状要写明被告的真实姓名（单位写全称）和住所，称呼、绰号或亲属称谓不够（民诉解释第二百零九条）。"
+    )
+    kind = facts.get("defendant_kind")
+    return PartiesOut(
+        defendants=defendants,
+        defendant_kind=kind if isinstance(kind, str) else None,
+        defendant_address=address if isinstance(address, str) else None,
+        not_defendants=[NamedPartyOut(name=p.name, why=p.why) for p in reading.others],
+        suggested_defendants=suggested,
+        note=note,
     )
 
 
-__all__ = ["MAX_TEXT_CHARS", "Assessment", "assess"]
+# -- presentation: litigants read plain words, staff read the verification tags ----------------------------------------
+_TAG = re.compile(r"\s*[\[［]\s*(?:V|S|U)(?:\s*/\s*(?:V|S|U))*\s*[\]］]")
+_ALREADY_HEDGED = re.compile(r"以[^，。；]{0,8}为准|待[^，。；]{0,6}确认|未核实|请与法院确认|未经官方核实")
+_NOT_LITIGANT_FACING = frozenset({"facts", "staff_notes", "today", "similar_cases"})
+
+
+def _plain(text: str, notes: list[str]) -> str:
+    """``text`` without its verification tags: a verified [V] goes silently, an unverified or secondary one becomes
+    "（以法院公布为准）" unless the sentence already says so; the tagged original goes to the staff notes."""
+    tags = _TAG.findall(text)
+    if not tags:
+        return text
+    hedge = any(t.strip(" [［]］") != "V" for t in tags)
+    if hedge and text not in notes:
+        notes.append(text)
+    plain = _TAG.sub("", text)
+    if hedge and not _ALREADY_HEDGED.search(plain):
+        stop = plain.rstrip("。")
+        plain = stop + "（以法院公布为准）" + ("。" if stop != plain else "")
+    return plain
+
+
+def _plain_value(value: Any, notes: list[str]) -> Any:
+    if isinstance(value, str):
+        return _plain(value, notes)
+    if isinstance(value, list):
+        return [_plain_value(v, notes) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_value(v, notes) for k, v in value.items()}
+    return value
+
+
+def plain_words(a: Assessment) -> Assessment:
+    """The assessment with every litigant-facing string free of [V]/[S]/[U] tags (kept in ``staff_notes``)."""
+    notes = list(a.staff_notes)
+    data = a.model_dump(mode="python", by_alias=True)
+    for key, value in data.items():
+        if key not in _NOT_LITIGANT_FACING:
+            data[key] = _plain_value(value, notes)
+    data["staff_notes"] = notes
+    return Assessment.model_validate(data)
+
+
+__all__ = ["MAX_TEXT_CHARS", "Assessment", "assess", "plain_words"]

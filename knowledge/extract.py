@@ -24,11 +24,11 @@ from pydantic import Field
 from knowledge._base import DATA_DIR, DataModel, load_model
 from knowledge.causes import load_evidence_vocabulary
 from knowledge.court import Court
+from knowledge.dates import find_dates
 from knowledge.jurisdiction import load_jurisdiction_rules, story_flags
+from knowledge.money import ClaimReading, MoneyCues, read_claim
 from knowledge.parties import name_spans, read_parties
 from knowledge.placeroles import mask_names, place_facts, place_spans, read_places
-from knowledge.dates import find_dates
-from knowledge.money import ClaimReading, MoneyCues, read_claim
 from knowledge.timeline import StoryDates, future_ok, read_story_dates
 
 

@@ -159,12 +159,25 @@ def test_slot_answers(slot: str, kind: str, text: str, expected: tuple[str, obje
     ("text", "name"),
     [
         ("借钱的人叫张三，住在修武", "张三"),
-        ("被告张某一直不还", "张某"),
-        ("焦作市某某建材有限公司欠我货款", "焦作市某某建材有限公司"),
+        ("被告耿卫东一直不还", "耿卫东"),
+        ("焦作市恒达利建材有限公司欠我货款", "焦作市恒达利建材有限公司"),
     ],
 )
 def test_other_party_name(text: str, name: str) -> None:
     assert extract_facts(text, TODAY)["other_party_name"] == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "被告张某一直不还",  # a placeholder: the filing form asks the real name (民诉解释第二百零九条)
+        "焦作市某某建材有限公司欠我货款",
+        "和一家装修材料公司签的合同，欠我货款",  # an industry word names nobody
+        "他欠我钱不还还让他媳妇把银行卡里的钱转走了",  # a fragment of a sentence is no name
+    ],
+)
+def test_no_name_from_placeholders_or_fragments(text: str) -> None:
+    assert "other_party_name" not in extract_facts(text, TODAY)
 
 
 def test_no_name_when_none_is_given() -> None:

@@ -21,6 +21,9 @@ RULES = load_jurisdiction_rules()
         ("焦作市", "city_only"),
         ("修武县", "neighbour"),
         ("郑州市金水区", "elsewhere"),
+        ("王庄村", "vague"),
+        ("一个小区", "vague"),
+        ("河南", "city_only"),
         ("", "unknown"),
         (None, "unknown"),
     ],
@@ -86,10 +89,11 @@ def test_traffic_accident_elsewhere_names_that_court() -> None:
     assert result.competent is False and result.court == "河南省沁阳市人民法院"
 
 
-def test_unknown_far_place_gets_generic_court_name() -> None:
+def test_a_far_city_names_the_place_never_an_invented_court() -> None:
     result = check_jurisdiction("general", {"defendant_place": "广东省东莞市"}, COURT, RULES)
     assert result.competent is False
-    assert result.court == "广东省东莞市的基层人民法院"
+    assert result.court is None and result.place == "东莞市"
+    assert "东莞市有管辖权的基层人民法院" in result.basis and "东莞市的基层人民法院" not in result.basis
 
 
 def test_divorce_plaintiff_domicile_only_when_defendant_away_over_a_year() -> None:
@@ -112,7 +116,8 @@ def test_wage_iou_can_go_straight_to_court() -> None:
 def test_missing_place_is_unknown_and_asks() -> None:
     result = check_jurisdiction("private_loan", {}, COURT, RULES)
     assert result.competent is None
-    assert result.missing == ["defendant_place", "plaintiff_place"]
+    assert sorted(result.missing) == ["defendant_place", "plaintiff_place"]
+    assert result.rule == "must_ask_place"
 
 
 def test_city_only_asks_for_the_district() -> None:
