@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from app.deps import RuntimeDep
 from app.runtime import build_runtime
+from casework.links import PATH_PREFIX as DOWNLOAD_PREFIX
 from core import logsetup
 from core.settings import Settings, get_settings
 
@@ -62,7 +63,7 @@ async def running(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    logsetup.configure(settings.log_level)
+    logsetup.configure(settings.log_level, secret_path_prefixes=(DOWNLOAD_PREFIX,))
     app = FastAPI(
         title="诉前辅导助手",
         version="0.1.0",

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.notify import make_notifier
 from bot.engine import DialogEngine, Services
-from bot.handoff import DraftHandoff
 from bot.handoff_casework import CaseworkHandoff
 from bot.llm import make_phraser
 from bot.store import SqlDialogStore
@@ -146,7 +145,7 @@ def build_runtime(settings: Settings) -> Runtime:
         log.exception("embedding model unavailable; cause recognition falls back to keywords")
     kb = knowledge.build_knowledge(settings, embedder=embedder)
     notifier = make_notifier(settings)  # the one notifier: the dialog's hand-offs and the workbench share it
-    handoff = DraftHandoff(CaseworkHandoff(settings, notifier), settings.public_base_url)  # old draft API, for now
+    handoff = CaseworkHandoff(settings, notifier)
     services = Services(knowledge=kb, searcher=None, handoff=handoff, phraser=make_phraser(settings))
     engine = DialogEngine(SqlDialogStore(factory), settings, services)
     return Runtime(

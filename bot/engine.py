@@ -34,7 +34,8 @@ from sqlalchemy.exc import OperationalError
 import prompts
 from bot import flow
 from bot.consultation import Consultation
-from bot.effects import HandoffService, run_effects
+from bot.effects import run_effects
+from bot.handoff import HandoffPort
 from bot.messages import Channel, Incoming, Outgoing
 from bot.paging import pack, paginate
 from bot.store import DialogRecord, DialogStore, DuplicateMessage, SessionKey
@@ -56,7 +57,7 @@ class Services:
 
     knowledge: Knowledge
     searcher: Searcher | None = None  # None until the judgment index is ready (or when it is unavailable)
-    handoff: HandoffService | None = None  # None: hand-offs answer "unavailable" (the memory store has no session)
+    handoff: HandoffPort | None = None  # None: hand-offs answer "unavailable" (the memory store has no session)
     phraser: Phraser | None = None  # the optional LLM (bot.llm.make_phraser); None: template replies only
     today: Callable[[], date] = date.today
 
@@ -149,8 +150,7 @@ class DialogEngine:
             if _moved(snapshot, current):
                 step = _step(ctx, current)
             state = flow.state_of(current.state if current else None)
-            done = run_effects(ctx, tx, step, refused_to=flow.REFUSED.get(state, state))
-            done = flow.check_refused(state, done)
+            done = flow.check_edge(state, run_effects(ctx, tx, step, refused_to=flow.REFUSED.get(state, state)))
             reply, consultation = done.reply, done.consultation
             if not done.is_page:
                 reply, waiting = paginate(reply, msg.channel, self.settings.wechat_text_limit_bytes)

@@ -11,8 +11,10 @@ The table is the whole truth:
 - ``TRANSITIONS`` lists, for each state, the states its handler may move to (every state may also stay);
 - ``GLOBAL_EDGES`` lists where each global command leads, from every state (重新开始 → ask_story, 取消 → new,
   转人工 → ticket_desc; the others answer and stay);
-- ``REFUSED`` lists, for each state whose step asks for a hand-off, where the person lands when casework refuses
-  it or the hand-off service is unavailable (``bot.effects`` carries the effects out).
+- ``REFUSED`` lists, for each state whose step asks for a hand-off, where the person lands when it is refused: by
+  the step itself, when the dialog's data make no valid request (:func:`hand_off`), or by the effects, when
+  casework refuses it or the hand-off service is unavailable (``bot.effects`` carries the effects out). Such a
+  step says so (``Step.refused``) and may take only that edge.
 
 ``validate_table()`` refuses a table with a state that has no handler or an edge to an unknown state;
 ``run_step`` refuses a handler that moves along an undeclared edge, and the engine checks the step that the
@@ -40,6 +42,7 @@ from bot import guidance
 from bot.consultation import Consultation
 from bot.effects import CreateHandoff, Effect, PersonAction, ShowProgress
 from bot.guidance import OTHER, norm, say
+from bot.handoff import HandoffKind, HandoffRefusedError
 from bot.messages import (
     EventKind,
     Incoming,
@@ -101,6 +104,7 @@ class Step:
     consultation: Consultation
     effects: tuple[Effect, ...] = ()
     is_page: bool = False  # the reply is a waiting page: do not paginate again
+    refused: bool = False  # the hand-off it asked for was refused: it leads along the state's REFUSED edge
 
 
 Handler = Callable[[StepContext, Consultation], Step]
@@ -225,6 +229,17 @@ def ask_ticket(c: Consultation) -> Step:
     return Step(S.TICKET_DESC, Outgoing.of(say("ticket_ask"), quick=_quick("cancel")), c)
 
 
+def hand_off(ctx: StepContext, c: Consultation, kind: HandoffKind, *, area: str | None = None) -> Step:
+    """Ask casework for the hand-off the person chose (``DONE``, with the effect that creates it). When the dialog's
+    data do not make a valid request (casework's validators refuse a party), the person is told why and lands
+    where a refused hand-off leads from this state (``REFUSED``)."""
+    try:
+        request = guidance.handoff_request(kind, ctx, c, area=area, consent=True)
+    except HandoffRefusedError as refused:
+        return Step(REFUSED[ctx.state], Outgoing.of(refused.user_message), c, refused=True)
+    return Step(S.DONE, Outgoing(), c, effects=(CreateHandoff(request),))
+
+
 def ask_form_field(ctx: StepContext, c: Consultation, *before: str) -> Step:
     """The next filing-form field's question (``FILING_FORM``), or the summary to confirm (``FILING_CONFIRM``) when
     the form is complete — which a form just emptied (choosing 网上立案, 修改) never is."""
@@ -314,13 +329,7 @@ def _mediation_consent(ctx: StepContext, c: Consultation) -> Step:
         return Step(S.CHOOSE_ROUTE, Outgoing.of(say("mediation_declined"), quick=("2", "3")), c)
     if not (answer.startswith(words.consent) or answer in words.affirm):
         return _stay(ctx, c, Outgoing.of(say("mediation_consent_again")))
-    area = ctx.services.knowledge.find_area(ctx.text)
-    return Step(
-        S.DONE,
-        Outgoing(),
-        c,
-        effects=(CreateHandoff(guidance.handoff_draft("referral", ctx, c, area=area, consent=True)),),
-    )
+    return hand_off(ctx, c, "referral", area=ctx.services.knowledge.find_area(ctx.text))
 
 
 def _filing_form(ctx: StepContext, c: Consultation) -> Step:
@@ -338,25 +347,14 @@ def _filing_confirm(ctx: StepContext, c: Consultation) -> Step:
     words = prompts.commands()
     answer = norm(ctx.text)
     if answer in words.affirm or answer.startswith(words.confirm):
-        return Step(
-            S.DONE,
-            Outgoing(),
-            c,
-            effects=(CreateHandoff(guidance.handoff_draft("filing", ctx, c, area=None, consent=True)),),
-        )
+        return hand_off(ctx, c, "filing")
     if answer in words.edit:
         return ask_form_field(ctx, c.replace(form={}))
     return _stay(ctx, c, Outgoing.of(say("filing_confirm_again"), quick=_quick("confirm", "edit", "cancel")))
 
 
 def _ticket_desc(ctx: StepContext, c: Consultation) -> Step:
-    c = c.replace(ticket_question=guidance.clip(ctx.text, 500)[0])
-    return Step(
-        S.DONE,
-        Outgoing(),
-        c,
-        effects=(CreateHandoff(guidance.handoff_draft("ticket", ctx, c, area=None, consent=True)),),
-    )
+    return hand_off(ctx, c.replace(ticket_question=guidance.clip(ctx.text, 500)[0]), "ticket")
 
 
 def _done(ctx: StepContext, c: Consultation) -> Step:
@@ -393,7 +391,8 @@ TRANSITIONS: dict[S, frozenset[S]] = {
 }
 # Where each global command leads from every state (the others answer and stay).
 GLOBAL_EDGES: dict[str, S] = {"restart": S.ASK_STORY, "cancel": S.NEW, "human": S.TICKET_DESC}
-# Where the person lands when the hand-off their step asked for is refused (or the service is unavailable).
+# Where the person lands when the hand-off their step asked for is refused (or the service is unavailable):
+# the only edge a refused step (``Step.refused``) may take.
 REFUSED: dict[S, S] = {
     S.MEDIATION_CONSENT: S.CHOOSE_ROUTE,
     S.FILING_CONFIRM: S.CHOOSE_ROUTE,
@@ -422,17 +421,15 @@ def allowed(state: S) -> frozenset[S]:
 
 
 def check_edge(state: S, step: Step) -> Step:
-    """``step`` if the table allows it from ``state``; raises :class:`FlowError` otherwise."""
+    """``step`` if the table allows it from ``state`` — a refused step only along the refusal edge declared for
+    ``state`` (``REFUSED``) — raises :class:`FlowError` otherwise."""
+    if step.refused:
+        if REFUSED.get(state) != step.next_state:
+            raise FlowError(f"{state} -> {step.next_state} is no refusal edge of the transition table")
+        return step
     if step.next_state not in allowed(state):
         raise FlowError(f"{state} -> {step.next_state} is not in the transition table")
     return step
-
-
-def check_refused(state: S, step: Step) -> Step:
-    """The step that the effects returned: the handler's edge, or the refusal edge declared for ``state``."""
-    if state in REFUSED and step.next_state == REFUSED[state]:
-        return step
-    return check_edge(state, step)
 
 
 def state_of(name: str | None) -> S:

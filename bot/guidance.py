@@ -17,8 +17,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import prompts
+from bot import handoff
 from bot.consultation import Consultation
-from bot.handoff import HandoffDraft, HandoffKind
+from bot.handoff import HandoffKind
 from bot.render import render_assessment
 from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
@@ -28,6 +29,7 @@ from knowledge.intake import Slot
 if TYPE_CHECKING:
     from bot.engine import Services
     from bot.flow import StepContext
+    from casework.service import HandoffRequest
     from knowledge import Knowledge
 
 OTHER = "其他"
@@ -266,13 +268,15 @@ def render_filing_summary(ctx: StepContext, c: Consultation) -> str:
 # ------------------------------------------------------------------------------------------ hand-off
 
 
-def handoff_draft(
+def handoff_request(
     kind: HandoffKind, ctx: StepContext, c: Consultation, *, area: str | None, consent: bool
-) -> HandoffDraft:
+) -> HandoffRequest:
+    """Casework's request for this hand-off, named by the creating message (a retry creates nothing twice). Raises
+    ``HandoffRefusedError`` (its ``user_message`` says why) when the form's values do not make valid parties."""
     msg = ctx.msg
     dedupe = f"{kind}:{msg.channel.value}:{msg.dedupe_key}" if msg.dedupe_key else f"{kind}:{ctx.key}:{data_hash(c)}"
-    return HandoffDraft(
-        kind=kind,
+    return handoff.handoff_request(
+        kind,
         user_id=ctx.key.user_id,
         channel=ctx.key.channel,
         dedupe_key=dedupe,

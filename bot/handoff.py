@@ -6,14 +6,13 @@ casework's ``RecordRef`` and the conversation renders that (:func:`ref_text`). `
 CaseworkHandoff`` is the real port. The one dedupe check is casework's UNIQUE ``dedupe_key`` (the request's
 ``dedupe_key`` names the creating message); notifications to the person go through the WeChat outbox.
 
-Transitional (issue 11 §5): until ``bot/flow.py`` and ``bot/guidance.py`` build the request themselves, the
-old ``HandoffDraft`` → ``HandoffRef`` API still works through :class:`DraftHandoff`, which wraps the port.
-Everything below the "transitional" line goes once they do.
+Refusals are :class:`HandoffRefusedError` with the reason for the person: building the request refuses form
+values that make no valid party (the step then takes its state's refusal edge, ``bot.flow.hand_off``), and the
+port refuses what casework refuses (the effects take the same edge).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from casework.errors import HandoffError
 from casework.service import Applicant, EvidenceItem, HandoffRequest, Party, RecordRef
 
 HandoffKind = Literal["referral", "filing", "ticket"]
+RecordAction = Literal["resubmit", "withdraw"]  # what a person may do to their own record from the chat
 
 COMPANY_WORDS = ("公司", "有限", "集团", "银行", "物业", "中心", "学校", "医院", "商行", "合作社", "厂")
 
@@ -42,7 +42,7 @@ class HandoffPort(Protocol):
 
     def records(self, session: Session, user_id: str) -> list[RecordRef]: ...
 
-    def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> RecordRef:
+    def act(self, session: Session, user_id: str, channel: str, reference: str, action: RecordAction) -> RecordRef:
         """The person's own action on a record ("resubmit" after corrections, "withdraw");
         raises ``HandoffRefusedError`` with the reason when it is not allowed."""
         ...
@@ -124,76 +124,3 @@ def ref_text(ref: RecordRef, base_url: str) -> str:
     if ref.download_path:
         text += f"\n起诉状草稿（Word，可修改后上传）：{base_url.rstrip('/')}{ref.download_path}"
     return text
-
-
-# ------------------------------------------------------------------ transitional: the draft API, until the
-# conversation builds ``HandoffRequest`` itself (bot/guidance.handoff_draft → handoff_request) and renders
-# ``RecordRef`` with ref_text (bot/guidance.render_handoff_done / render_progress).
-
-
-@dataclass(frozen=True)
-class HandoffDraft:
-    kind: HandoffKind
-    user_id: str
-    channel: str
-    dedupe_key: str
-    cause: str | None
-    summary: str
-    facts: dict[str, Any] = field(default_factory=dict)
-    assessment: dict[str, Any] | None = None
-    consent: bool = False
-    form: dict[str, Any] = field(default_factory=dict)  # filing: plaintiff and defendant fields
-    area: str | None = None
-    question: str | None = None  # ticket: what the person asks a human for
-
-
-@dataclass(frozen=True)
-class HandoffRef:
-    reference: str  # the short number the person quotes
-    kind: str
-    state: str  # the state's name in Chinese, for the person
-    created: bool = True  # False when a retry found the record already there
-    detail: str = ""
-
-
-def to_request(draft: HandoffDraft) -> HandoffRequest:
-    return handoff_request(
-        draft.kind,
-        user_id=draft.user_id,
-        channel=draft.channel,
-        dedupe_key=draft.dedupe_key,
-        cause=draft.cause,
-        summary=draft.summary,
-        facts=draft.facts,
-        assessment=draft.assessment,
-        consent=draft.consent,
-        form=draft.form,
-        area=draft.area,
-        question=draft.question,
-    )
-
-
-class DraftHandoff:
-    """The old ``HandoffDraft`` → ``HandoffRef`` port, over the real one."""
-
-    def __init__(self, port: HandoffPort, base_url: str) -> None:
-        self.port = port
-        self._base_url = base_url
-
-    def _ref(self, ref: RecordRef) -> HandoffRef:
-        return HandoffRef(
-            reference=ref.ref,
-            kind=ref.kind.value,
-            state=ref.state_label,
-            created=ref.created,
-            detail=ref_text(ref, self._base_url),
-        )
-
-    def create(self, session: Session, draft: HandoffDraft) -> HandoffRef:
-        return self._ref(self.port.create(session, to_request(draft)))
-
-    def records(self, session: Session, user_id: str) -> list[HandoffRef]:
-        return [self._ref(r) for r in self.port.records(session, user_id)]
-
-    def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> HandoffRef:
-        return self._ref(self.port.act(session, user_id, channel, reference, action))

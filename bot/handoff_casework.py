@@ -12,11 +12,10 @@ so that one runs in a savepoint.
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from bot.handoff import HandoffRefusedError
+from bot.handoff import HandoffRefusedError, RecordAction
 from casework.errors import CaseworkError, HandoffError
 from casework.notify import Notifier
 from casework.service import HandoffRequest, RecordRef, create_handoff, person_action, records_for_user
@@ -37,17 +36,11 @@ class CaseworkHandoff:
             log.info("hand-off refused: %s", type(err).__name__)
             raise HandoffRefusedError(err.user_message) from err
 
-    def act(self, session: Session, user_id: str, channel: str, reference: str, action: str) -> RecordRef:
-        if action == "resubmit":
-            verb: Literal["resubmit", "withdraw"] = "resubmit"
-        elif action == "withdraw":
-            verb = "withdraw"
-        else:
-            raise HandoffRefusedError("这项操作需要人工办理，请回复“转人工”。")
+    def act(self, session: Session, user_id: str, channel: str, reference: str, action: RecordAction) -> RecordRef:
         try:
             with session.begin_nested():
                 return person_action(
-                    session, user_id, reference, verb, self._notifier, channel=channel, settings=self._settings
+                    session, user_id, reference, action, self._notifier, channel=channel, settings=self._settings
                 )
         except CaseworkError as err:
             raise HandoffRefusedError(err.user_message) from err

@@ -88,7 +88,6 @@ class Commands(_Table):
     more: Words
     record_actions: RecordActions
     quick: Quick
-    kinds: dict[str, str]
 
     @model_validator(mode="after")
     def _one_meaning_per_word(self) -> Commands:

@@ -117,3 +117,6 @@ def test_no_clear_numbers_in_the_server_output(tmp_path: Path, bx: SimpleNamespa
     assert "POST /wechat" in text and "DEBUG" in text  # the access log and the debug lines were captured
     assert "--- Logging error ---" not in text
     assert _leaks(text) == [], [line for line in text.splitlines() if _leaks(line)][:5]
+    # no query string in the access log: no replayable callback parameters, no search text
+    assert "POST /wechat?[redacted]" in text and "GET /api/similar?[redacted]" in text
+    assert not [line for line in text.splitlines() if "signature=" in line or "nonce=" in line or "q=" in line]

@@ -86,14 +86,16 @@ def test_steps_are_immutable() -> None:
 def test_refusal_edges_are_declared_and_checked() -> None:
     flow.validate_table()
     c = Consultation()
-    refused = flow.Step(flow.S.CHOOSE_ROUTE, Outgoing(), c)
+    refused = flow.Step(flow.S.CHOOSE_ROUTE, Outgoing(), c, refused=True)
     for state in (flow.S.MEDIATION_CONSENT, flow.S.FILING_CONFIRM, flow.S.TICKET_DESC):
         assert flow.REFUSED[state] == flow.S.CHOOSE_ROUTE
-        assert flow.check_refused(state, refused) is refused
-    with pytest.raises(flow.FlowError):  # a hand-off from the form itself is no declared edge
-        flow.check_refused(flow.S.FILING_FORM, flow.Step(flow.S.INTAKE, Outgoing(), c))
-    with pytest.raises(flow.FlowError):
-        flow.check_edge(flow.S.FILING_CONFIRM, refused)  # a handler may not take the refusal edge itself
+        assert flow.check_edge(state, refused) is refused
+    with pytest.raises(flow.FlowError):  # the form itself asks for no hand-off: it has no refusal edge
+        flow.check_edge(flow.S.FILING_FORM, dataclasses.replace(refused, next_state=flow.S.INTAKE))
+    with pytest.raises(flow.FlowError):  # a refused step takes the declared edge, no other
+        flow.check_edge(flow.S.FILING_CONFIRM, dataclasses.replace(refused, next_state=flow.S.INTAKE))
+    with pytest.raises(flow.FlowError):  # a step that was not refused may not take the refusal edge
+        flow.check_edge(flow.S.FILING_CONFIRM, dataclasses.replace(refused, refused=False))
 
 
 def test_a_hand_off_without_the_service_goes_back_to_the_routes(engine: DialogEngine) -> None:

@@ -16,10 +16,9 @@ from sqlalchemy import func, select, text
 import knowledge
 from app.notify import make_notifier
 from bot.engine import DialogEngine, Services
-from bot.handoff import DraftHandoff
 from bot.handoff_casework import CaseworkHandoff
 from bot.messages import Channel, IncomingText, Outgoing
-from bot.store import SessionKey, SqlDialogStore
+from bot.store import DialogRecord, SessionKey, SqlDialogStore
 from casework.models import CaseRecord
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade_to_head
@@ -33,7 +32,7 @@ ROUTES = "请回复数字 1、2 或 3"
 def engine(tmp_path: Path, settings: Settings, kb: knowledge.Knowledge) -> Iterator[DialogEngine]:
     db = make_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
     upgrade_to_head(db)
-    port = DraftHandoff(CaseworkHandoff(settings, make_notifier(settings)), settings.public_base_url)
+    port = CaseworkHandoff(settings, make_notifier(settings))
     services = Services(knowledge=kb, handoff=port, today=lambda: TODAY)
     yield DialogEngine(SqlDialogStore(make_sessionmaker(db)), settings, services)
     db.dispose()
@@ -192,6 +191,29 @@ def _file(p: Person) -> str:
         p.say(answer)
     done = p.say("确认")
     return done.split("编号", 1)[1][:12]
+
+
+def test_a_form_casework_refuses_is_explained_at_confirm_and_leads_back_to_the_routes(engine: DialogEngine) -> None:
+    """The request is built in the confirming step: a form value casework's validators refuse (here an ID number
+    kept before its check) is the person's answer, along the state's declared refusal edge, and nothing is made."""
+    key = SessionKey("web", "stale-form")
+    form = {
+        "plaintiff_name": "张三",
+        "plaintiff_id": "110105194912310021",  # wrong check character
+        "plaintiff_phone": "13812345678",
+        "plaintiff_address": "焦作市山阳区太行街道1号",
+        "defendant_name": "李四",
+        "defendant_address": "山阳区焦东街道2号",
+        "claims": "归还借款5万元",
+    }
+    data = {"story": "朋友借我五万块钱一直不还", "cause": "民间借贷纠纷", "form": form}
+    engine.store.set(key, DialogRecord(state="filing_confirm", data=data))
+    out = Person(engine, user="stale-form").say("确认")
+    assert "身份证" in out and "系统开小差" not in out
+    record = engine.store.get(key)
+    assert record is not None and record.state == "choose_route" and record.data["form"] == form
+    with engine.store.factory() as s:  # type: ignore[attr-defined]
+        assert s.scalar(select(func.count()).select_from(CaseRecord)) == 0
 
 
 def test_person_reports_corrections_and_withdraws_from_the_chat(engine: DialogEngine, settings: Settings) -> None:

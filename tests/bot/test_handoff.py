@@ -1,6 +1,6 @@
 """The hand-off port in casework's shapes: the dialog's data → ``HandoffRequest``, the port → ``RecordRef``,
 the reference rendered for the person; one dedupe check (casework's UNIQUE key), no savepoint of the port's own
-for creation; and the transitional draft API over it."""
+for creation."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.handoff import DraftHandoff, HandoffDraft, HandoffRefusedError, handoff_request, ref_text
+from bot.handoff import HandoffRefusedError, handoff_request, ref_text
 from bot.handoff_casework import CaseworkHandoff
 from casework.models import CaseRecord
 from casework.notify import RecordingNotifier
@@ -114,24 +114,3 @@ def test_records_and_actions_speak_record_refs(session: Session, port: CaseworkH
         port.act(session, "someone-else", "wechat", filing.ref, "withdraw")
     done = port.act(session, "openid-1", "wechat", filing.ref, "withdraw")
     assert done.ref == filing.ref and done.closed
-
-
-def test_the_transitional_draft_api_over_the_port(
-    session: Session, port: CaseworkHandoff, settings: Settings
-) -> None:
-    legacy = DraftHandoff(port, settings.public_base_url)
-    draft = HandoffDraft(
-        kind="filing",
-        user_id="openid-1",
-        channel="wechat",
-        dedupe_key="filing:wechat:MsgId=9",
-        cause="物业服务合同纠纷",
-        summary="物业公司不退押金。",
-        form=FORM,
-    )
-    ref = legacy.create(session, draft)
-    (record,) = port.records(session, "openid-1")
-    assert (ref.reference, ref.kind, ref.created) == (record.ref, "filing", True)
-    assert record.ref in ref.detail and record.download_path is not None
-    assert ref.detail.endswith(f"{settings.public_base_url.rstrip('/')}{record.download_path}")
-    assert [r.reference for r in legacy.records(session, "openid-1")] == [record.ref]

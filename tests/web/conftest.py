@@ -18,7 +18,6 @@ import bot.models  # noqa: F401 - registers the dialog, outbox and casework tabl
 import web
 from app.runtime import Runtime
 from bot.engine import DialogEngine, Services
-from bot.handoff import DraftHandoff
 from bot.handoff_casework import CaseworkHandoff
 from bot.messages import Channel, IncomingText
 from bot.store import SessionKey, SqlDialogStore
@@ -227,7 +226,7 @@ class Litigant:
 
 def chat_engine(factory: sessionmaker[Session], settings: Settings, notifier: Notifier, kb: Knowledge) -> DialogEngine:
     """The dialog engine as the server builds it, on the test's database and notifier, with one similar case."""
-    handoff = DraftHandoff(CaseworkHandoff(settings, notifier), settings.public_base_url)
+    handoff = CaseworkHandoff(settings, notifier)
     services = Services(knowledge=kb, searcher=OneCaseSearcher(), handoff=handoff, today=lambda: TODAY)
     return DialogEngine(SqlDialogStore(factory), settings, services)
 
