@@ -29,9 +29,9 @@ from knowledge.evidence import check_evidence
 from knowledge.fees import FeeKind, FeeRules, estimate_fee, preservation_fee, to_amount
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.jurisdiction import check_jurisdiction
-from knowledge.parties import read_parties, suggest_defendants
 from knowledge.limitation import check_limitation
 from knowledge.mediation import assess_mediation
+from knowledge.parties import read_parties, suggest_defendants
 from knowledge.risks import applicable_risks
 from knowledge.small_claims import check_small_claims
 from retrieval.errors import RetrievalError
