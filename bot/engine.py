@@ -37,7 +37,7 @@ from bot.consultation import Consultation
 from bot.effects import run_effects
 from bot.handoff import HandoffPort
 from bot.messages import Channel, Incoming, Outgoing
-from bot.paging import pack, paginate
+from bot.paging import pack, page_budget, paginate
 from bot.store import DialogRecord, DialogStore, DuplicateMessage, SessionKey
 from core.pii import mask_text
 from core.settings import Settings
@@ -100,7 +100,7 @@ class DialogEngine:
             if record is None:
                 return
             c = Consultation.load(record.data)
-            pages = pack(reply.parts, self.settings.wechat_text_limit_bytes - 60)
+            pages = pack(reply.parts, page_budget(self.settings.wechat_text_limit_bytes))
             record.data = c.replace(pages=(*pages, *c.pages)).dump()
             tx.save(key, record)
 

@@ -35,6 +35,11 @@ def pack(parts: tuple[str, ...], limit_bytes: int) -> list[str]:
     return pages
 
 
+def page_budget(limit_bytes: int) -> int:
+    """The bytes one page may hold so that the "回复 1 继续" hint still fits after it within ``limit_bytes``."""
+    return limit_bytes - _size(prompts.load("page_continue")) - 2
+
+
 def _more() -> tuple[str, ...]:
     return (prompts.commands().quick.more,)
 
@@ -43,12 +48,10 @@ def paginate(reply: Outgoing, channel: Channel, limit_bytes: int) -> tuple[Outgo
     """The reply to send now and the pages left waiting (none when it fits, or off WeChat)."""
     if channel is not Channel.WECHAT or not reply.parts:
         return reply, ()
-    hint = prompts.load("page_continue")
-    budget = limit_bytes - _size(hint) - 2
-    pages = pack(reply.parts, budget)
+    pages = pack(reply.parts, page_budget(limit_bytes))
     if len(pages) <= 1:
         return Outgoing(parts=tuple(pages), quick_replies=reply.quick_replies), ()
-    return Outgoing(parts=(pages[0] + "\n\n" + hint,), quick_replies=_more()), tuple(pages[1:])
+    return Outgoing(parts=(pages[0] + "\n\n" + prompts.load("page_continue"),), quick_replies=_more()), tuple(pages[1:])
 
 
 def next_page(pages: tuple[str, ...]) -> tuple[Outgoing, tuple[str, ...]] | None:

@@ -231,6 +231,18 @@ def test_deferred_late_answer_is_served_on_1(settings: Settings, kb: Knowledge) 
     assert again.text == late.text
 
 
+def test_deferred_pages_fit_the_text_limit_with_the_continue_hint(settings: Settings, kb: Knowledge) -> None:
+    engine = DialogEngine(MemoryDialogStore(), settings, Services(knowledge=kb))
+    engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="你好"))
+    long = Outgoing(parts=tuple(f"第{i}段：" + "按您说的情况，期限目前未超过。" * 40 for i in range(4)))
+    engine.defer_reply(IncomingText(user_id="w", channel=Channel.WECHAT, text="…", dedupe_key="m6"), long)
+    served = [engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="1"))]
+    while served[-1].quick_replies == ("1",) and len(served) < 20:
+        served.append(engine.handle(IncomingText(user_id="w", channel=Channel.WECHAT, text="1")))
+    assert len(served) > 2 and all(len(p.text.encode()) <= settings.wechat_text_limit_bytes for p in served)
+    assert "第3段" in served[-1].text
+
+
 @pytest.mark.parametrize("backend", ["memory", "sqlite"])
 def test_step_computed_on_a_stale_snapshot_is_computed_again(
     settings: Settings, kb: Knowledge, sqlite_factory, monkeypatch: pytest.MonkeyPatch, backend: str  # type: ignore[no-untyped-def]
