@@ -36,6 +36,7 @@ from knowledge.intake import (
     next_missing_slot,
     story_facts,
 )
+from knowledge.interruptions import InterruptionCues, load_interruption_cues
 from knowledge.jurisdiction import JurisdictionRules, load_jurisdiction_rules
 from knowledge.limitation import LimitationRules, load_limitation_rules
 from knowledge.mediation import MediationRules, load_mediation_rules
@@ -59,6 +60,7 @@ class Knowledge:
         slots: SlotTables,
         fees: FeeRules,
         limitation: LimitationRules,
+        interruptions: InterruptionCues,
         small_claims: SmallClaimsRules,
         jurisdiction: JurisdictionRules,
         mediation: MediationRules,
@@ -70,6 +72,7 @@ class Knowledge:
         self.slots = slots
         self.fees = fees
         self.limitation = limitation
+        self.interruptions = interruptions
         self.small_claims = small_claims
         self.jurisdiction = jurisdiction
         self.mediation = mediation
@@ -199,6 +202,12 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
             raise DataFileError(f"{name}: unknown limitation rule {spec.limitation!r}")
         if spec.mediation not in mediation.classes:
             raise DataFileError(f"{name}: unknown mediation class {spec.mediation!r}")
+    interruptions = load_interruption_cues()
+    unread = sorted(
+        {i.kind for i in limitation.interruptions + limitation.labour_interruptions} - set(interruptions.kinds)
+    )
+    if unread:
+        raise DataFileError(f"limitation.yaml: interruptions of kinds interruptions.yaml does not know: {unread}")
     cues = load_cues()
     unlabelled = sorted({*cues.date_roles, *cues.place_roles, *cues.flags} - set(slots.labels))
     if unlabelled:
@@ -222,6 +231,7 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         slots=slots,
         fees=load_fee_rules(),
         limitation=limitation,
+        interruptions=interruptions,
         small_claims=load_small_claims_rules(),
         jurisdiction=jurisdiction,
         mediation=mediation,

@@ -114,7 +114,9 @@ def test_labour_goes_to_arbitration(knowledge: Knowledge) -> None:
     assert a.cause.name == "追索劳动报酬纠纷"
     assert a.route == "arbitration" and a.jurisdiction.arbitration_first
     assert a.fee.acceptance_fee_yuan == 10
-    assert a.limitation.status == "in_time" and a.limitation.deadline is None
+    # unpaid wages while the job goes on: no arbitration period runs (劳动争议调解仲裁法第二十七条第四款)
+    assert a.limitation.status == "not_applicable" and a.limitation.deadline is None
+    assert a.limitation.rule_tag == "wages_during_employment"
     assert a.mediation.route == "labour_mediation_or_arbitration"
 
 
@@ -155,7 +157,7 @@ def test_any_text_gives_an_assessment_or_a_polite_error(knowledge: Knowledge, te
         assert exc.user_message
         return
     assert a.cause.name in knowledge.causes.causes
-    assert a.limitation.status in ("in_time", "expired", "unknown")
+    assert a.limitation.status in ("in_time", "expired", "unknown", "not_applicable")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
