@@ -26,11 +26,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from knowledge.causes import OTHER
 from knowledge.errors import InputError
 from knowledge.evidence import check_evidence
-from knowledge.fees import FeeKind, FeeRules, estimate_fee, preservation_fee, to_amount
+from knowledge.fees import (
+    FeeKind,
+    FeeRules,
+    KindReading,
+    Relief,
+    estimate_fee,
+    estimate_fee_between,
+    estimate_preservation,
+    read_fee_kind,
+    read_preservation,
+    to_amount,
+)
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
-from knowledge.interruptions import Span, read_story
 from knowledge.jurisdiction import check_jurisdiction
-from knowledge.limitation import RuleTag, check_limitation
+from knowledge.limitation import check_limitation
 from knowledge.mediation import assess_mediation
 from knowledge.parties import read_parties, suggest_defendants
 from knowledge.risks import applicable_risks
@@ -63,63 +73,29 @@ class CauseOut(_Out):
 
 
 class FeeOut(_Out):
+    kind: FeeKind = Field(
+        description="适用的收费标准（诉讼费用交纳办法第十三条）：property 财产案件 | divorce 离婚 | personality 人格权"
+        " | other_non_property 其他非财产 | labour 劳动争议 | ip 无争议金额的知识产权；按请求的内容定，不按案由列表定"
+    )
     acceptance_fee_yuan: float | None = Field(description="案件受理费（元）；法律只给出范围或金额未知时为 null")
     halved_yuan: float | None = Field(description="简易程序、调解或撤诉减半后的金额（只减半一次）")
     range_yuan: list[float] | None = Field(None, description="只能给出范围时的 [最低, 最高]（元）")
-    preservation_fee_yuan: float | None = Field(None, description="如需财产保全，按请求金额计算的保全申请费（元）")
+    preservation_fee_yuan: float | None = Field(
+        None,
+        description="当事人申请（或需要）保全时的保全申请费（元）：按所说的保全数额，没说时按请求金额；行为保全每件30元",
+    )
+    preservation_basis: str | None = Field(None, description="保全申请费的计算依据（中文）；不涉及保全时为 null")
     basis: str = Field(description="计算依据（中文）")
     source: str = Field(description="法律依据出处")
     notes: list[str] = Field(default_factory=list, description="补充说明（缓交、免交、不预交等）")
 
 
-class DayRangeOut(_Out):
-    """Some day between ``from`` and ``to`` (a date the story gave only to its month or year)."""
-
-    model_config = ConfigDict(frozen=True, serialize_by_alias=True, validate_by_name=True, validate_by_alias=True)
-    first: date = Field(alias="from", description="最早的一天（YYYY-MM-DD）")
-    last: date = Field(alias="to", description="最晚的一天（YYYY-MM-DD）")
-
-
-def _day_range(span: Span) -> DayRangeOut:
-    return DayRangeOut.model_validate({"from": span.lo, "to": span.hi})
-
-
-def _day_or_range(span: Span) -> date | DayRangeOut:
-    return span.lo if span.exact else _day_range(span)
-
-
-class LimitationEventOut(_Out):
-    kind: str = Field(
-        description="故事里读到的事：demand 催要 | acknowledgement 认账/新欠条 | promise 答应还款/请求宽限"
-        " | part_payment 部分还款 | refusal 明确拒绝 | mediation_request 申请调解 | police_report 报案"
-        " | filing 起诉/仲裁 | complaint 投诉 | learned 知道侵害人 | award 收到仲裁裁决书"
-    )
-    on: date | DayRangeOut = Field(description="哪天（只知道年月时为区间）")
-    what: str = Field(description="这件事的通俗说法")
-
-
 class LimitationOut(_Out):
-    status: Literal["in_time", "expired", "unknown", "not_applicable"] = Field(
-        description="in_time 未过 | expired 可能已过（只是风险，需对方提出，民法典第193条） | unknown 不能确定"
-        " | not_applicable 不适用时效（如抚养费、离婚、排除妨碍，民法典第196条；在职期间欠薪）"
-    )
-    deadline: date | None = Field(description="届满日（YYYY-MM-DD）；无时效、无法推算或只能给出区间时为 null")
-    deadline_range: DayRangeOut | None = Field(None, description="只能确定届满日所在区间时的 {from, to}")
-    start: date | DayRangeOut | None = Field(
-        None, description="起算日（只知道年月时为区间）；重新起算的见 interrupted_on"
-    )
-    rule_tag: RuleTag | None = Field(
-        None,
-        description="决定期限的规则：general_3y | interrupted | instalment_last | tort_knew_harm_and_tortfeasor"
-        " | cap_20y | labour_arbitration_1y | labour_award_15d | wages_during_employment | revived_by_debtor_agreement"
-        " | demand_after_expiry_no_revival | product_injury_2y | no_due_date | no_limitation",
-    )
-    interrupted_on: date | None = Field(None, description="最后一次让时效重新计算的事发生在哪天")
-    revived_on: date | None = Field(None, description="时效届满后对方同意还款（民法典第192条）是哪天")
-    basis: str = Field(description="给当事人看的说明：起算日、规则和法条、期限、哪些事会让时效重新计算")
+    status: Literal["in_time", "expired", "unknown"] = Field(description="in_time | expired | unknown")
+    deadline: date | None = Field(description="时效届满日（YYYY-MM-DD）；无时效或无法推算时为 null")
+    basis: str = Field(description="所用规则、起算日及说明；过期只是风险，需对方提出（民法典第193条）")
     rule: str = Field(description="适用的规则键")
     interrupted_by: list[str] = Field(description="可以中断（重新起算）时效的事项")
-    events: list[LimitationEventOut] = Field(default_factory=list, description="从故事里读到的、影响时效的事")
 
 
 class SmallClaimsOut(_Out):
@@ -281,6 +257,17 @@ def _amount(facts: Mapping[str, Any]) -> Decimal | None:
     return to_amount(value)
 
 
+def _amount_range(facts: Mapping[str, Any]) -> tuple[Decimal, Decimal] | None:
+    """The range the person gave instead of one figure ("五六百": [500, 600]), when the story said one."""
+    value = facts.get("claim_amount_range")
+    if not (isinstance(value, list | tuple) and len(value) == 2):
+        return None
+    if not all(isinstance(v, int | float | str | Decimal) and not isinstance(v, bool) for v in value):
+        return None
+    low, high = sorted(to_amount(v) for v in value)
+    return low, high
+
+
 def _clean_facts(given: Mapping[str, Any], knowledge: Knowledge) -> dict[str, Any]:
     """Check the types of known fact keys given by a caller; unknown keys pass through untouched."""
     out = dict(given)
@@ -328,52 +315,49 @@ def _classify(text: str, facts: Mapping[str, Any], knowledge: Knowledge) -> Caus
     )
 
 
-def _fee(kind: FeeKind, amount: Decimal | None, urgent: bool, rules: FeeRules) -> FeeOut:
-    estimate = estimate_fee(kind, amount, rules)
+def _fee(
+    reading: KindReading,
+    *,
+    relief: Relief | None,
+    amount: Decimal | None,
+    amount_range: tuple[Decimal, Decimal] | None,
+    text: str,
+    urgent: bool,
+    simplified_excluded: bool,
+    rules: FeeRules,
+) -> FeeOut:
+    label = reading.label if reading.rule in ("not_wages", "money_claim", "ownership") else None
+    if amount is None and amount_range is not None:
+        estimate = estimate_fee_between(
+            reading.kind, *amount_range, rules, relief=relief, label=label, simplified_excluded=simplified_excluded
+        )
+    else:
+        estimate = estimate_fee(
+            reading.kind, amount, rules, relief=relief, label=label, simplified_excluded=simplified_excluded
+        )
     range_yuan = None
     if estimate.acceptance_fee is None and estimate.low is not None and estimate.high is not None:
         range_yuan = [float(estimate.low), float(estimate.high)]
+    need = read_preservation(text, urgent=urgent, claim_amount=amount, rules=rules)
+    kept, kept_basis = estimate_preservation(need, rules) if need is not None else (None, None)
     return FeeOut(
+        kind=reading.kind,
         acceptance_fee_yuan=None if estimate.acceptance_fee is None else float(estimate.acceptance_fee),
         halved_yuan=None if estimate.halved_fee is None else float(estimate.halved_fee),
         range_yuan=range_yuan,
-        preservation_fee_yuan=float(preservation_fee(amount, rules)) if amount is not None and urgent else None,
+        preservation_fee_yuan=None if kept is None else float(kept),
+        preservation_basis=kept_basis,
         basis=estimate.basis,
         source=estimate.source,
         notes=[n for n in estimate.notes if n],
     )
 
 
-def _limitation(knowledge: Knowledge, rule_key: str, text: str, facts: Mapping[str, Any], today: date) -> LimitationOut:
-    """The limitation of the claim: the cause's rule, the facts, and what the story tells (its interruptions)."""
-    cues = knowledge.interruptions
-    story = read_story(text, today, cues)
-    lim = check_limitation(rule_key, facts, today, knowledge.limitation, cues=cues, story=story)
-    return LimitationOut(
-        status=lim.status,
-        deadline=lim.deadline,
-        deadline_range=None if lim.deadline_range is None else _day_range(lim.deadline_range),
-        start=None if lim.start is None else _day_or_range(lim.start),
-        rule_tag=lim.rule_tag,
-        interrupted_on=lim.interrupted_on,
-        revived_on=lim.revived_on,
-        basis=lim.basis,
-        rule=lim.rule,
-        interrupted_by=lim.interrupted_by,
-        events=[
-            LimitationEventOut(kind=e.kind, on=_day_or_range(e.when), what=cues.kinds[e.kind].told)
-            for e in story.events
-            if cues.kinds[e.kind].effect not in ("due", "first_instalment", "last_instalment")
-        ],
-    )
-
-
 def _risk_conditions(
-    limitation: LimitationOut, evidence_gap: bool, money_claim: bool, competent: bool | None, facts: Mapping[str, Any]
+    limitation_status: str, evidence_gap: bool, money_claim: bool, competent: bool | None, facts: Mapping[str, Any]
 ) -> set[str]:
     conditions = set()
-    # the limitation notice (a 3-year period) is not for a claim with none, nor for an award's 15 days to sue
-    if limitation.status in ("expired", "unknown") and limitation.rule_tag != "labour_award_15d":
+    if limitation_status != "in_time":
         conditions.add("limitation_risk")
     if evidence_gap:
         conditions.add("evidence_gap")
@@ -415,17 +399,41 @@ def assess(
     merged["claim_amount_yuan"] = float(amount) if amount is not None else None
     facts_for_rules = {**merged, "status_case": spec.status_case or merged.get("status_case", False)}
 
-    fee_kind = spec.fee_kind
-    if fee_kind == "non_property" and amount is not None and cause.name != OTHER:
-        fee_kind = "property"  # e.g. a neighbour dispute that also claims damages
-    fee = _fee(fee_kind, amount, bool(merged.get("urgency")), knowledge.fees)
-
-    limitation = _limitation(knowledge, spec.limitation, text, merged, today)
-
-    money_claim = spec.money_claim or (fee_kind == "property" and spec.fee_kind == "non_property")
+    # The fee and small claims follow what is claimed, not the cause list (办法第十三条; 民诉解释第二百零一条).
+    amount_range = _amount_range(merged) if amount is None else None
+    reading = read_fee_kind(spec.fee_kind, text, amount if amount_range is None else amount_range[1], knowledge.fees)
+    if reading.money_payment is not None:
+        money_claim = reading.money_payment
+    else:
+        money_claim = spec.money_claim or reading.rule == "money_claim"
+    custody = reading.rule == "custody"  # a personal-status matter (民事诉讼法第一百六十六条第（一）项)
     sc = check_small_claims(
-        amount, facts_for_rules, money_claim=money_claim, today=today, rules=knowledge.small_claims
+        amount,
+        {**facts_for_rules, "status_case": facts_for_rules["status_case"] or custody},
+        money_claim=money_claim,
+        today=today,
+        rules=knowledge.small_claims,
+        text=text,
+        non_money_reason=reading.label if reading.money_payment is False else None,
+        amount_range=amount_range,
     )
+    relief = spec.fee_relief if reading.kind == spec.fee_kind else None
+    fee = _fee(
+        reading,
+        relief=relief,
+        amount=amount,
+        amount_range=amount_range,
+        text=text,
+        urgent=bool(merged.get("urgency")),
+        simplified_excluded=sc.simplified_excluded,
+        rules=knowledge.fees,
+    )
+
+    lim = check_limitation(spec.limitation, merged, today, knowledge.limitation)
+    limitation = LimitationOut(
+        status=lim.status, deadline=lim.deadline, basis=lim.basis, rule=lim.rule, interrupted_by=lim.interrupted_by
+    )
+
     small_claims = SmallClaimsOut(
         eligible=sc.eligible,
         mode=sc.mode,
@@ -458,7 +466,7 @@ def assess(
 
     similar, distribution, similar_note = _similar(text, cause.name, searcher)
 
-    conditions = _risk_conditions(limitation, bool(ev.missing_key), money_claim, jr.competent, merged)
+    conditions = _risk_conditions(lim.status, bool(ev.missing_key), money_claim, jr.competent, merged)
     applicable = applicable_risks(conditions, knowledge.risks) if cause.name != OTHER else []
     risks = [f"{item.title}：{item.text}" for item in applicable]
 

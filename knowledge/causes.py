@@ -10,7 +10,7 @@ from pydantic import model_validator
 
 from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.errors import UnknownCauseError
-from knowledge.fees import FeeKind
+from knowledge.fees import FeeKind, Relief
 
 OTHER = "其他"
 
@@ -26,6 +26,7 @@ class EvidenceItem(DataModel):
 class CauseSpec(DataModel):
     summary: str
     fee_kind: FeeKind
+    fee_relief: Relief | None = None
     money_claim: bool
     status_case: bool = False
     jurisdiction: str

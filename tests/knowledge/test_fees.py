@@ -121,7 +121,8 @@ def test_divorce_gives_the_statutory_range_never_a_point_figure() -> None:
     est = estimate_fee("divorce", None, RULES)
     assert est.acceptance_fee is None and est.halved_fee is None
     assert (est.low, est.high) == (Decimal(50), Decimal(300))
-    assert "河南" in est.basis and "未核实" in est.basis
+    assert "河南" in est.basis and "以法院公布为准" in est.basis
+    assert "[" not in est.basis  # plain words for the litigant: no verification tags
 
 
 def test_divorce_with_property_adds_half_percent_above_200k() -> None:
@@ -140,10 +141,10 @@ def test_labour_fee_is_ten_yuan() -> None:
     assert any("不预交" in n for n in est.notes)
 
 
-def test_support_claims_point_to_fee_waiver() -> None:
-    est = estimate_fee("support", 30_000, RULES)
-    assert est.acceptance_fee is None
-    assert "免交" in est.basis
+def test_support_claims_are_charged_on_the_money_and_point_to_the_waiver() -> None:
+    est = estimate_fee("property", 30_000, RULES, relief="support_waiver")
+    assert est.acceptance_fee == Decimal(550)
+    assert any("免交" in n and "第四十五条" in n for n in est.notes)
 
 
 def test_unknown_amount_gives_no_figure() -> None:

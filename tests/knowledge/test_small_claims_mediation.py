@@ -36,7 +36,8 @@ def test_threshold_is_dated_and_says_it_needs_confirming() -> None:
     t = rules.threshold_on(TODAY)
     assert t.effective_from == date(2022, 1, 9) and t.tag == "S"
     result = check_small_claims(1000, {}, money_claim=True, today=TODAY, rules=SMALL_CLAIMS)
-    assert "2022-01-09" in result.basis and "核实" in result.basis
+    assert "2022年1月9日" in result.basis and "以法院公布为准" in result.basis
+    assert "[" not in result.basis  # plain words for the litigant: no verification tags
     with pytest.raises(Exception, match="no small-claims threshold"):
         rules.threshold_on(date(2021, 12, 31))
 
