@@ -39,8 +39,9 @@ from knowledge.fees import (
     to_amount,
 )
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
+from knowledge.interruptions import Span, read_story
 from knowledge.jurisdiction import check_jurisdiction
-from knowledge.limitation import check_limitation
+from knowledge.limitation import RuleTag, check_limitation
 from knowledge.mediation import assess_mediation
 from knowledge.parties import read_parties, suggest_defendants
 from knowledge.risks import applicable_risks
@@ -90,12 +91,54 @@ class FeeOut(_Out):
     notes: list[str] = Field(default_factory=list, description="补充说明（缓交、免交、不预交等）")
 
 
+class DayRangeOut(_Out):
+    """Some day between ``from`` and ``to`` (a date the story gave only to its month or year)."""
+
+    model_config = ConfigDict(frozen=True, serialize_by_alias=True, validate_by_name=True, validate_by_alias=True)
+    first: date = Field(alias="from", description="最早的一天（YYYY-MM-DD）")
+    last: date = Field(alias="to", description="最晚的一天（YYYY-MM-DD）")
+
+
+def _day_range(span: Span) -> DayRangeOut:
+    return DayRangeOut.model_validate({"from": span.lo, "to": span.hi})
+
+
+def _day_or_range(span: Span) -> date | DayRangeOut:
+    return span.lo if span.exact else _day_range(span)
+
+
+class LimitationEventOut(_Out):
+    kind: str = Field(
+        description="故事里读到的事：demand 催要 | acknowledgement 认账/新欠条 | promise 答应还款/请求宽限"
+        " | part_payment 部分还款 | refusal 明确拒绝 | mediation_request 申请调解 | police_report 报案"
+        " | filing 起诉/仲裁 | complaint 投诉 | learned 知道侵害人 | award 收到仲裁裁决书"
+    )
+    on: date | DayRangeOut = Field(description="哪天（只知道年月时为区间）")
+    what: str = Field(description="这件事的通俗说法")
+
+
 class LimitationOut(_Out):
-    status: Literal["in_time", "expired", "unknown"] = Field(description="in_time | expired | unknown")
-    deadline: date | None = Field(description="时效届满日（YYYY-MM-DD）；无时效或无法推算时为 null")
-    basis: str = Field(description="所用规则、起算日及说明；过期只是风险，需对方提出（民法典第193条）")
+    status: Literal["in_time", "expired", "unknown", "not_applicable"] = Field(
+        description="in_time 未过 | expired 可能已过（只是风险，需对方提出，民法典第193条） | unknown 不能确定"
+        " | not_applicable 不适用时效（如抚养费、离婚、排除妨碍，民法典第196条；在职期间欠薪）"
+    )
+    deadline: date | None = Field(description="届满日（YYYY-MM-DD）；无时效、无法推算或只能给出区间时为 null")
+    deadline_range: DayRangeOut | None = Field(None, description="只能确定届满日所在区间时的 {from, to}")
+    start: date | DayRangeOut | None = Field(
+        None, description="起算日（只知道年月时为区间）；重新起算的见 interrupted_on"
+    )
+    rule_tag: RuleTag | None = Field(
+        None,
+        description="决定期限的规则：general_3y | interrupted | instalment_last | tort_knew_harm_and_tortfeasor"
+        " | cap_20y | labour_arbitration_1y | labour_award_15d | wages_during_employment | revived_by_debtor_agreement"
+        " | demand_after_expiry_no_revival | product_injury_2y | no_due_date | no_limitation",
+    )
+    interrupted_on: date | None = Field(None, description="最后一次让时效重新计算的事发生在哪天")
+    revived_on: date | None = Field(None, description="时效届满后对方同意还款（民法典第192条）是哪天")
+    basis: str = Field(description="给当事人看的说明：起算日、规则和法条、期限、哪些事会让时效重新计算")
     rule: str = Field(description="适用的规则键")
     interrupted_by: list[str] = Field(description="可以中断（重新起算）时效的事项")
+    events: list[LimitationEventOut] = Field(default_factory=list, description="从故事里读到的、影响时效的事")
 
 
 class SmallClaimsOut(_Out):
@@ -353,11 +396,36 @@ def _fee(
     )
 
 
+def _limitation(knowledge: Knowledge, rule_key: str, text: str, facts: Mapping[str, Any], today: date) -> LimitationOut:
+    """The limitation of the claim: the cause's rule, the facts, and what the story tells (its interruptions)."""
+    cues = knowledge.interruptions
+    story = read_story(text, today, cues)
+    lim = check_limitation(rule_key, facts, today, knowledge.limitation, cues=cues, story=story)
+    return LimitationOut(
+        status=lim.status,
+        deadline=lim.deadline,
+        deadline_range=None if lim.deadline_range is None else _day_range(lim.deadline_range),
+        start=None if lim.start is None else _day_or_range(lim.start),
+        rule_tag=lim.rule_tag,
+        interrupted_on=lim.interrupted_on,
+        revived_on=lim.revived_on,
+        basis=lim.basis,
+        rule=lim.rule,
+        interrupted_by=lim.interrupted_by,
+        events=[
+            LimitationEventOut(kind=e.kind, on=_day_or_range(e.when), what=cues.kinds[e.kind].told)
+            for e in story.events
+            if cues.kinds[e.kind].effect not in ("due", "first_instalment", "last_instalment")
+        ],
+    )
+
+
 def _risk_conditions(
-    limitation_status: str, evidence_gap: bool, money_claim: bool, competent: bool | None, facts: Mapping[str, Any]
+    limitation: LimitationOut, evidence_gap: bool, money_claim: bool, competent: bool | None, facts: Mapping[str, Any]
 ) -> set[str]:
     conditions = set()
-    if limitation_status != "in_time":
+    # the limitation notice (a 3-year period) is not for a claim with none, nor for an award's 15 days to sue
+    if limitation.status in ("expired", "unknown") and limitation.rule_tag != "labour_award_15d":
         conditions.add("limitation_risk")
     if evidence_gap:
         conditions.add("evidence_gap")
@@ -429,10 +497,7 @@ def assess(
         rules=knowledge.fees,
     )
 
-    lim = check_limitation(spec.limitation, merged, today, knowledge.limitation)
-    limitation = LimitationOut(
-        status=lim.status, deadline=lim.deadline, basis=lim.basis, rule=lim.rule, interrupted_by=lim.interrupted_by
-    )
+    limitation = _limitation(knowledge, spec.limitation, text, merged, today)
 
     small_claims = SmallClaimsOut(
         eligible=sc.eligible,
@@ -466,7 +531,7 @@ def assess(
 
     similar, distribution, similar_note = _similar(text, cause.name, searcher)
 
-    conditions = _risk_conditions(lim.status, bool(ev.missing_key), money_claim, jr.competent, merged)
+    conditions = _risk_conditions(limitation, bool(ev.missing_key), money_claim, jr.competent, merged)
     applicable = applicable_risks(conditions, knowledge.risks) if cause.name != OTHER else []
     risks = [f"{item.title}：{item.text}" for item in applicable]
 
