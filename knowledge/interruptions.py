@@ -57,8 +57,10 @@ class EventKind(DataModel):
     reply: bool = False  # also read in the clauses answering a demand
     reply_only: bool = False  # read only there ("不还" alone is no refusal of a demand)
     follows: bool = False  # also read in the undated clauses after a date that told nothing itself
+    also: list[str] = Field(default_factory=list)  # cues that count when the sentence shows one of ``also_if``
+    also_if: list[str] = Field(default_factory=list)
 
-    _check = field_validator("cues", "unless")(_compiles)
+    _check = field_validator("cues", "unless", "also")(_compiles)
 
 
 class InstalmentCues(DataModel):
@@ -75,6 +77,7 @@ class InterruptionCues(DataModel):
     instalment_plan: InstalmentCues
     channels: dict[str, list[str]]
     again: list[str]  # "最近一次": the clause tells again the kind the sentence told before
+    not_told_on: list[str]  # a dated clause telling the debt itself ("他借俺三万"): its next clauses are no answer
     signs: dict[str, list[str]]
 
     _again = field_validator("again")(_compiles)
@@ -165,13 +168,17 @@ def _hit(
     return None
 
 
-def _kind_in(text: str, cues: InterruptionCues, kinds: list[str]) -> tuple[str, re.Match[str]] | None:
+def _kind_in(
+    text: str, cues: InterruptionCues, kinds: list[str], sentence: str = ""
+) -> tuple[str, re.Match[str]] | None:
+    """The first of ``kinds`` whose cue ``text`` shows (``sentence``: the sentence so far, for ``also`` cues)."""
     for name in kinds:
         kind = cues.kinds[name]
         if any(re.search(p, text) for p in kind.unless):
             continue
         negatable = kind.effect != "refusal"  # "不还" is itself the negation
-        for pattern in kind.cues:
+        also = kind.also if any(w in sentence for w in kind.also_if) else []
+        for pattern in [*kind.cues, *also]:
             m = _hit(pattern, text, cues, negatable=negatable)
             if m is not None:
                 return name, m
@@ -238,7 +245,8 @@ def _clauses(text: str, today: date, cues: InterruptionCues) -> list[_Clause]:
         left = max([b + 1 for b in clause_breaks if b < mention.start] + [prev_end])
         right = min([b for b in clause_breaks if b >= mention.end] + [next_start])
         clause = text[left : mention.start] + "@" + text[mention.end : right]
-        found = _kind_in(clause, cues, primary)
+        opening = max([b + 1 for b in sentence_breaks if b < mention.start] + [0])
+        found = _kind_in(clause, cues, primary, text[opening:right])
         sentence = sum(1 for b in sentence_breaks if b < mention.start)
         out.append(_Clause(mention, clause, right, sentence, *(found or (None, None))))
     return out
@@ -284,7 +292,8 @@ def _told_on(text: str, clauses: list[_Clause], i: int, cues: InterruptionCues) 
     acting ("他打电话说手头紧，过了年一定还") — its own acknowledgement, promise or payment."""
     rest = _answer(text, clauses, i, cues, undated=True)
     names = [k for k, kind in cues.kinds.items() if kind.follows]
-    if _DEBTOR_SPEAKS.match(clauses[i].text.partition("@")[2]):
+    own = clauses[i].text.partition("@")[2]
+    if _DEBTOR_SPEAKS.match(own) and not any(w in own for w in cues.not_told_on):
         names += [k for k, kind in cues.kinds.items() if kind.reply and kind.effect == "interrupt"]
     found = _kind_in(rest, cues, names)
     return found[0] if found else None

@@ -460,7 +460,10 @@ def _start(case: _Case, facts: Mapping[str, Any]) -> tuple[Span | None, str, Rul
         last = story.last_instalment or _fact_span(facts, "last_instalment_date", story)
         if last is not None:
             return last, rules.instalments.label, "instalment_last"
-    spans = _told(facts, rule.start_facts, story)
+    names = rule.start_facts
+    if "no_due_date" in story.signs:  # "没说啥时候还": a day the story names is no agreed day to pay
+        names = [n for n in names if n != "due_date" or _as_date(facts.get(n)) not in story.mentioned]
+    spans = _told(facts, names, story)
     if not spans:
         return None, rule.start_label, rule.rule_tag
     start = max(spans, key=lambda s: s.lo) if rule.start == "latest" else spans[0]

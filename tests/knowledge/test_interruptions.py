@@ -283,3 +283,35 @@ def test_no_limitation_is_no_limitation_risk(knowledge: Knowledge) -> None:
     a = knowledge.assess("孩子他爸离婚后从2016年起就没给过抚养费", {"cause": "抚养纠纷"}, TODAY)
     assert a.limitation.status == "not_applicable"
     assert not any(r.startswith("超过诉讼时效") for r in a.risks)
+
+
+# ------------------------------------------------------------------------------------------ more phrasings
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "2021年6月1号到期，2024年3月5号俺打电话给他让他还钱，他说再等等",
+        "2021年6月1号到期，2024年3月5号俺托人捎话叫他赶紧还",
+        "2021年6月1号到期，2024年3月5号俺当面跟他提了还钱的事",
+    ],
+)
+def test_other_ways_of_asking_for_the_money(story: str) -> None:
+    assert ("demand", day(2024, 3, 5)) in kinds(story)
+
+
+def test_an_award_received_on_a_later_day_than_it_was_made() -> None:
+    story = "仲裁委2026年11月20日作出的裁决，俺11月27号才收到，不服想起诉"
+    assert kinds(story) == [("award", day(2026, 11, 27))]
+    result = check("labour", {"known_date": "2026-11-20"}, story)
+    assert (result.deadline, result.rule_tag) == (date(2026, 12, 12), "labour_award_15d")
+
+
+def test_the_iou_written_with_the_loan_is_no_later_acknowledgement() -> None:
+    story = "2019年10月他借俺三万，写了借条没写还款日期，今年3月俺找他要，他说没钱"
+    reading = read(story)
+    assert "no_due_date" in reading.signs
+    assert [e.kind for e in reading.events] == ["demand"]
+    # the month the story names is the loan's, not an agreed day to pay: the period runs after a grace period
+    result = check("loan", {"due_date": "2019-10-01"}, story)
+    assert (result.status, result.deadline, result.rule_tag) == ("in_time", None, "no_due_date")
