@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session
 
+import prompts
 from casework.errors import HandoffError
 from casework.service import Applicant, EvidenceItem, HandoffRequest, Party, RecordRef
 
@@ -120,7 +121,6 @@ def handoff_request(
 def ref_text(ref: RecordRef, base_url: str) -> str:
     """What the person reads about one record: casework's line (on creation its reply, naming the committee
     and the next steps; otherwise its status) and, for a filing, the link to the complaint draft."""
-    text = ref.message
-    if ref.download_path:
-        text += f"\n起诉状草稿（Word，可修改后上传）：{base_url.rstrip('/')}{ref.download_path}"
-    return text
+    if not ref.download_path:
+        return ref.message
+    return ref.message + "\n" + prompts.load("handoff_complaint_link", url=base_url.rstrip("/") + ref.download_path)

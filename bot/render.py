@@ -9,22 +9,31 @@ a phone screen.
 4. the risk-notice items that apply;
 5. the three routes with the mediation sentence (free, voluntary, never a condition of filing).
 
-Templates live in ``prompts/assessment_*.txt`` (``prompts.load``). Every part stays under
-:data:`MAX_PART_CHARS` characters.
+Every sentence is a template in ``prompts/assessment_*.txt`` (``prompts.load``): a part's frame
+(``assessment_cause``, ``assessment_limitation``, ``assessment_fee``, ``assessment_risks``, ``assessment_routes``)
+and each alternative sentence inside it (``assessment_limitation_expired``, ``assessment_fee_range`` …); this
+module only chooses them and fills in the figures. Every part stays under :data:`MAX_PART_CHARS` characters.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import prompts
+from knowledge.causes import OTHER
+from prompts import load as say
 from retrieval.text import OUTCOME_NAMES
 
 if TYPE_CHECKING:
-    from knowledge.assessment import Assessment
+    from knowledge.assessment import Assessment, SimilarCaseOut
 
 MAX_PART_CHARS = 600
 _CIRCLED = "①②③④⑤"
+# Patterns matched in knowledge's own texts, never sent: where the limitation basis starts its day-counting rules
+# (knowledge/data/limitation.yaml, counting.note), which the chat leaves out; where the small-claims basis cites
+# the province's table; the fee notes on relief (不预交 / 免交 / 缓交) worth telling the person.
+_COUNTING_RULES = "开始的当天不计入"
+_PROVINCE_SOURCE = "（河南省"
+_FEE_RELIEF_WORDS = ("不预交", "免交", "缓交")
 
 
 def _fit(text: str, limit: int = MAX_PART_CHARS) -> str:
@@ -44,89 +53,93 @@ def _money(value: float) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+def _case_line(i: int, case: SimilarCaseOut) -> str:
+    year = f"{case.year}年" if case.year else None
+    ref = " ".join(x for x in (case.case_number, case.court, year) if x)
+    ref = ref or say("assessment_case_unnumbered", id=case.id)
+    if case.outcome_label:
+        outcome = say("assessment_case_outcome", outcome=case.outcome_label)
+    else:
+        outcome = say("assessment_case_no_outcome")
+    gist = case.summary.strip()
+    gist = gist if len(gist) <= 45 else gist[:45] + "…"
+    return say("assessment_case", mark=_CIRCLED[i], ref=ref, gist=gist, outcome=outcome, why=case.why)
+
+
+def _similar_text(a: Assessment) -> str:
+    if not a.similar_cases:
+        return say("assessment_similar_none", note=a.similar_note)
+    lines = "\n".join(_case_line(i, case) for i, case in enumerate(a.similar_cases[:3]))
+    total = sum(a.outcome_distribution.values())
+    if not total:
+        return say("assessment_similar_no_distribution", lines=lines)
+    dist = "、".join(
+        f"{OUTCOME_NAMES.get(k, k)}{v}份" for k, v in sorted(a.outcome_distribution.items(), key=lambda kv: -kv[1])
+    )
+    return say("assessment_similar", lines=lines, total=total, distribution=dist)
+
+
 def _cause_part(a: Assessment) -> str:
     note = ""
     if a.cause.unsure and a.cause.alternatives:
-        note = "（不太确定，也可能是：" + "、".join(a.cause.alternatives[:3]) + "）"
-    if a.similar_cases:
-        lines = []
-        for i, case in enumerate(a.similar_cases[:3]):
-            ref = " ".join(x for x in (case.case_number, case.court, f"{case.year}年" if case.year else None) if x)
-            ref = ref or f"案例（编号{case.id}）"
-            outcome = f"裁判结果：{case.outcome_label}" if case.outcome_label else "语料未收录裁判结果"
-            gist = case.summary.strip()
-            gist = gist if len(gist) <= 45 else gist[:45] + "…"
-            lines.append(f"{_CIRCLED[i]} {ref}：{gist}（{outcome}）。{case.why}")
-        total = sum(a.outcome_distribution.values())
-        if total:
-            dist = "、".join(
-                f"{OUTCOME_NAMES.get(k, k)}{v}份"
-                for k, v in sorted(a.outcome_distribution.items(), key=lambda kv: -kv[1])
-            )
-            similar = prompts.load("assessment_similar", lines="\n".join(lines), total=total, distribution=dist)
-        else:
-            similar = (
-                "【类似案例】和您情况相近的判决：\n" + "\n".join(lines) + "\n（案例仅供参考，每个案件以法院审理为准）"
-            )
-    else:
-        similar = f"【类似案例】{a.similar_note}"
+        note = say("assessment_cause_unsure", alternatives="、".join(a.cause.alternatives[:3]))
+    cause = a.cause
     return _fit(
-        prompts.load(
-            "assessment_cause", cause=a.cause.name, summary=a.cause.summary, confidence_note=note, similar=similar
-        )
+        say("assessment_cause", cause=cause.name, summary=cause.summary, confidence_note=note, similar=_similar_text(a))
     )
 
 
-def _limitation_text(a: Assessment) -> str:
-    basis = a.limitation.basis.split("开始的当天不计入")[0].rstrip("，。 ")
+def _limitation_head(a: Assessment) -> str:
     lim = a.limitation
     if lim.status == "in_time" and lim.deadline:
-        head = f"按您说的情况，期限到{lim.deadline.year}年{lim.deadline.month}月{lim.deadline.day}日，目前未超过。"
-    elif lim.status == "in_time":
-        head = "这类请求目前没有诉讼时效问题。"
-    elif lim.status == "expired":
-        head = (
-            "按现有信息可能已超过期限。但法院不会主动审查时效，要对方提出（民法典第193条）；"
-            "如有催款记录、对方认账等能证明时效中断的证据，请保存好。"
-        )
-    else:
-        head = "还不能判断时效，需要知道关键日期。"
-    tip = ""
-    if lim.status != "in_time" or lim.deadline:
-        tip = "催要、对方认账、申请人民调解、报警等会让时效重新计算。"
-    return f"{head}{tip}（{basis}）"
+        deadline = lim.deadline
+        return say("assessment_limitation_in_time", year=deadline.year, month=deadline.month, day=deadline.day)
+    if lim.status == "in_time":
+        return say("assessment_limitation_no_period")
+    if lim.status == "expired":
+        return say("assessment_limitation_expired")
+    return say("assessment_limitation_unknown")
 
 
 def _evidence_text(a: Assessment) -> str:
-    held = "、".join(a.evidence.held) if a.evidence.held else "暂未提到"
+    held = "、".join(a.evidence.held) if a.evidence.held else say("assessment_evidence_none_held")
     if a.evidence.gaps:
-        return f"您已有：{held}。还缺关键证据：{'；'.join(a.evidence.gaps)}。"
-    if a.cause.name == "其他":
-        return f"您已有：{held}。"
-    return f"您已有：{held}。关键证据比较齐全，请保留原件。"
+        return say("assessment_evidence_gaps", held=held, gaps="；".join(a.evidence.gaps))
+    if a.cause.name == OTHER:
+        return say("assessment_evidence_held", held=held)
+    return say("assessment_evidence_complete", held=held)
 
 
 def _limitation_part(a: Assessment) -> str:
-    return _fit(prompts.load("assessment_limitation", limitation=_limitation_text(a), evidence=_evidence_text(a)))
+    lim = a.limitation
+    restart = say("assessment_limitation_restart") if lim.status != "in_time" or lim.deadline else ""
+    basis = lim.basis.split(_COUNTING_RULES)[0].rstrip("，。 ")
+    return _fit(
+        say(
+            "assessment_limitation",
+            limitation=_limitation_head(a),
+            restart=restart,
+            basis=basis,
+            evidence=_evidence_text(a),
+        )
+    )
 
 
 def _fee_text(a: Assessment) -> str:
     fee = a.fee
     if fee.acceptance_fee_yuan is not None:
-        text = f"预计案件受理费约{_money(fee.acceptance_fee_yuan)}元"
-        if fee.halved_yuan is not None:
-            text += f"，适用简易程序或调解结案减半为{_money(fee.halved_yuan)}元"
-        text += f"（{fee.source}）。"
+        halved = say("assessment_fee_halved", halved=_money(fee.halved_yuan)) if fee.halved_yuan is not None else ""
+        text = say("assessment_fee_acceptance", fee=_money(fee.acceptance_fee_yuan), halved=halved, source=fee.source)
     elif fee.range_yuan:
         low, high = _money(fee.range_yuan[0]), _money(fee.range_yuan[1])
-        text = f"按规定在{low}–{high}元之间，河南的具体标准待法院确认（{fee.source}）。"
+        text = say("assessment_fee_range", low=low, high=high, source=fee.source)
     else:
         text = fee.basis
-    extra = [n for n in fee.notes if "不预交" in n or "免交" in n or "缓交" in n]
+    extra = [n for n in fee.notes if any(word in n for word in _FEE_RELIEF_WORDS)]
     if extra:
         text += extra[0]
     if fee.preservation_fee_yuan is not None:
-        text += f"如申请财产保全，保全费约{_money(fee.preservation_fee_yuan)}元。"
+        text += say("assessment_fee_preservation", fee=_money(fee.preservation_fee_yuan))
     return text
 
 
@@ -134,36 +147,29 @@ def _small_claims_text(a: Assessment) -> str:
     sc = a.small_claims
     limit = _money(sc.threshold_yuan)
     if sc.mode == "mandatory":
-        return f"金额不超过{limit}元，应当适用小额诉讼，一审终审、审理快。（河南2022年标准，待法院确认）"
+        return say("assessment_small_claims_mandatory", limit=limit)
     if sc.mode == "by_agreement":
-        top = _money(sc.agreement_max_yuan)
-        return f"金额超过{limit}元但不超过{top}元，双方同意可以适用小额诉讼。（河南2022年标准，待法院确认）"
+        return say("assessment_small_claims_by_agreement", limit=limit, top=_money(sc.agreement_max_yuan))
     if sc.mode == "unknown":
-        return f"金额不超过{limit}元的适用小额诉讼，需要知道金额才能判断。"
-    return sc.basis.split("（河南省")[0].rstrip("，。") + "。"
+        return say("assessment_small_claims_unknown", limit=limit)
+    return sc.basis.split(_PROVINCE_SOURCE)[0].rstrip("，。") + "。"
 
 
 def _jurisdiction_text(a: Assessment) -> str:
     j = a.jurisdiction
-    if j.arbitration_first:
-        return j.basis
-    if j.competent is True:
-        return j.basis
-    if j.competent is False:
-        return f"本院可能没有管辖权，应向{j.court}起诉。{j.basis}"
+    if j.competent is False and not j.arbitration_first:
+        return say("assessment_jurisdiction_elsewhere", court=j.court, basis=j.basis)
     return j.basis
 
 
 def _fee_part(a: Assessment) -> str:
     return _fit(
-        prompts.load(
-            "assessment_fee", fee=_fee_text(a), small_claims=_small_claims_text(a), jurisdiction=_jurisdiction_text(a)
-        )
+        say("assessment_fee", fee=_fee_text(a), small_claims=_small_claims_text(a), jurisdiction=_jurisdiction_text(a))
     )
 
 
 def _risks_part(a: Assessment) -> str:
-    header = prompts.load("assessment_risks", items="")
+    header = say("assessment_risks", items="")
     budget = MAX_PART_CHARS - len(header) - 2
     lines: list[str] = []
     for i, risk in enumerate(a.risks, 1):
@@ -174,23 +180,23 @@ def _risks_part(a: Assessment) -> str:
             if sum(len(x) + 1 for x in lines) + len(line) > budget:
                 break
         lines.append(line)
-    return _fit(prompts.load("assessment_risks", items="\n".join(lines)))
+    return _fit(say("assessment_risks", items="\n".join(lines)))
 
 
 def _routes_part(a: Assessment) -> str:
     m = a.mediation
     if m.route == "labour_mediation_or_arbitration":
-        mediation = "劳动争议可以先找劳动争议调解组织调解，或直接申请劳动仲裁（不收费）"
+        mediation = say("assessment_mediation_labour")
     elif m.suitable:
-        mediation = "您的纠纷适合调解，由人民调解委员会免费调解，达成协议可申请司法确认"
+        mediation = say("assessment_mediation_suitable")
     else:
-        mediation = "根据您的情况不一定适合先调解：" + m.reasons[-1].rstrip("。")
+        mediation = say("assessment_mediation_unsuitable", reason=m.reasons[-1].rstrip("。"))
     note = m.note
     if a.jurisdiction.arbitration_first:
-        note += "劳动争议须先经劳动仲裁，对仲裁裁决不服的再起诉。"
+        note += say("assessment_arbitration_first")
     if a.route == "hotline":
-        note += "您的问题建议先由工作人员了解，推荐选择3。"
-    return _fit(prompts.load("assessment_routes", mediation=mediation + "；", note=note))
+        note += say("assessment_hotline_advised")
+    return _fit(say("assessment_routes", mediation=mediation, note=note))
 
 
 def render_assessment(assessment: Assessment) -> list[str]:

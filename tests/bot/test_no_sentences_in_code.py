@@ -22,9 +22,9 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 LIMIT = 4
 
 ALLOWED: dict[str, str] = {
-    "bot/render.py": "the assessment's rendering, just moved from knowledge/ (its sentences are the next to move)",
+    "bot/render.py": "patterns matched in knowledge's texts, never sent: where the limitation basis starts its counting"
+    " rules (cut from the chat's line)",
     "bot/llm.py": "the LLM guard's patterns: numerals and phrases it looks for in the LLM's answer, never sent",
-    "bot/handoff.py": "the hand-off port being reworked (issue 11 §5): the complaint-link line",
 }
 
 
