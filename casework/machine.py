@@ -49,7 +49,20 @@ EFFECTS = {
 }
 # Names a text template may use; casework.workflow fills them.
 PLACEHOLDERS = frozenset(
-    {"ref", "kind", "state", "cause", "committee", "category", "reason", "items", "due", "department", "answer"}
+    {
+        "ref",
+        "kind",
+        "state",
+        "cause",
+        "committee",
+        "category",
+        "reason",
+        "items",
+        "due",
+        "department",
+        "answer",
+        "parent",  # the record this one was made from (a filing transferred from a failed referral)
+    }
 )
 
 
@@ -103,6 +116,7 @@ class OnCreate(BaseModel):
 
     reply: str
     staff: str
+    transferred: str | None = None  # opens the person's notice when the record is made from a failed referral
 
 
 class Lifecycle(BaseModel):
@@ -162,6 +176,7 @@ def _check(lc: Lifecycle) -> None:
     templates: list[tuple[str, str]] = [
         ("on_create.reply", lc.on_create.reply),
         ("on_create.staff", lc.on_create.staff),
+        ("on_create.transferred", lc.on_create.transferred or ""),
     ]
     for name, t in lc.transitions.items():
         tw = f"{where}, transition {name!r}"
@@ -234,6 +249,9 @@ def parse_lifecycles(raw: Any, source: str = "<data>") -> dict[Kind, Lifecycle]:
     missing = set(Kind) - set(result)
     if missing:
         raise ConfigError(f"{source}: no lifecycle for {sorted(missing)}")
+    transfers = any(t.effect == "transfer_to_filing" for lc in result.values() for t in lc.transitions.values())
+    if transfers and not result[Kind.FILING].on_create.transferred:
+        raise ConfigError(f"{source}: filing: a transition transfers to filing, but on_create.transferred is missing")
     return result
 
 

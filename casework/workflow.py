@@ -195,6 +195,7 @@ def text_context(record: CaseRecord, lc: Lifecycle, values: Mapping[str, Any] | 
         due=fmt_date(record.due_at),
         department=str(values.get("department", record.group_id or "")),
         answer=str(values.get("answer", "")),
+        parent=str(values.get("parent", "")),
     )
 
 
@@ -333,11 +334,11 @@ def transfer_to_filing(
     )
     if created:
         flc = lifecycle(Kind.FILING)
-        ctx = text_context(filing, flc)
+        ctx = text_context(filing, flc, {"parent": referral.ref})
         notifier.notify_person(
             session,
             filing.user_id,
-            f"根据您的同意，调解不成的纠纷（{referral.ref}）已转为立案转交。" + render(flc.on_create.reply, ctx),
+            render(flc.on_create.transferred or "", ctx) + render(flc.on_create.reply, ctx),
             f"{filing.ref}:create:person",
         )
         notifier.notify_staff(

@@ -71,6 +71,8 @@ BREAKAGES = {
     "unknown key": lambda d: d["ticket"]["states"]["closed"].update(colour="red"),
     "initial unknown": lambda d: d["filing"].update(initial="draft"),
     "transfer without consent field": lambda d: d["referral"]["transitions"]["fail"]["fields"].pop("transfer"),
+    "transfer without its notice": lambda d: d["filing"]["on_create"].pop("transferred"),
+    "notice with an unknown placeholder": lambda d: d["filing"]["on_create"].update(transferred="（${referral}）"),
 }
 
 

@@ -226,7 +226,9 @@ def test_failed_referral_becomes_a_filing_with_consent(session, notifier, settin
     filing = session.get(CaseRecord, mine[0].id)
     assert filing.parent_id == ref.id and filing.party("plaintiff").id_masked == "1101**********002X"
     texts = session.scalars(select(Notification.text).where(Notification.audience == "person")).all()
-    assert any(filing.ref in t and ref.ref in t and "人民法院在线服务" in t for t in texts)
+    (notice,) = [t for t in texts if filing.ref in t]
+    assert notice.startswith(f"根据您的同意，调解不成的纠纷（{ref.ref}）已转为立案转交。您的起诉材料已转交立案庭预审")
+    assert "人民法院在线服务" in notice
 
 
 def test_failed_referral_without_consent_creates_nothing(session, notifier, settings, build, staff) -> None:  # type: ignore[no-untyped-def]
