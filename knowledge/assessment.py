@@ -577,7 +577,7 @@ def _parties(text: str, facts: Mapping[str, Any], *, traffic: bool) -> PartiesOu
     suggested = [
         SuggestedPartyOut(name=s.name, why=s.why, source=s.source)
         for s in suggest_defendants(text, reading, traffic=traffic)
-        if s.name not in defendants[:1]
+        if s.name not in defendants
     ]
     note = (
         ""
@@ -589,7 +589,7 @@ def _parties(text: str, facts: Mapping[str, Any], *, traffic: bool) -> PartiesOu
         defendants=defendants,
         defendant_kind=kind if isinstance(kind, str) else None,
         defendant_address=address if isinstance(address, str) else None,
-        not_defendants=[NamedPartyOut(name=p.name, why=p.why) for p in reading.others],
+        not_defendants=[NamedPartyOut(name=p.name, why=p.why) for p in reading.others if p.why],
         suggested_defendants=suggested,
         note=note,
     )

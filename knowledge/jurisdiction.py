@@ -190,11 +190,9 @@ def _evaluate(
             continue
         if point.fact == "defendant_place" and key == "defendant_domicile":
             matches, ask = _domicile(facts, court)
-            if ask:
+            if ask:  # undecided until the length of stay is known: neither place decides yet
                 missing.append(ask)
-                results.extend(
-                    PointResult(key, point.label, point.rule, point.source, point.tag, point.fact, m) for m in matches
-                )
+                results.append(PointResult(key, point.label, point.rule, point.source, point.tag, point.fact, None))
                 continue
         else:
             value = facts.get(point.fact)

@@ -225,8 +225,14 @@ def _sentence_of(text: str, start: int) -> str:
     return text[left : right.start() if right else len(text)]
 
 
+_CONTRACTOR = re.compile(r"(?:总包|总承包|发包|上家)(?:的|公司|单位|方)?$")
+
+
 def _role(text: str, party: Party, words: PartyWords, has_company: bool) -> Party:
     if party.kind != "person":
+        if _CONTRACTOR.search(text[max(0, party.start - 8) : party.start]):
+            # the general contractor behind a foreman: added beside him (suggest_defendants), not the debtor
+            return Party(party.name, party.kind, party.start, party.end, False, "")
         return party
     before, after = _clause_of(text, party.start, party.end)
     near = before[-6:] + "|" + after[:8]

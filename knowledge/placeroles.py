@@ -332,11 +332,11 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
     masked = mask_names(text, skip)
     people = [c for c in words.other_cues if c not in _NOT_PEOPLE]
     someone_after = re.compile(
-        r"^(?:的)?(?:一个|那个|这个|一位)?(?:"
+        r"^(?:的(?:那个|那)?人|(?:的)?(?:一个|那个|这个|一位)?(?:"
         + _MASK
         + r"|[\u4e00-\u9fff]某某?|(?:老|小)[\u4e00-\u9fff](?![房宅家院])|"
         + "|".join(sorted(people, key=len, reverse=True))
-        + ")"
+        + "))"
     )
     spans = place_spans(masked, court)
     # anaphora: "住那儿" points back at the last place named before it
