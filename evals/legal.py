@@ -113,25 +113,19 @@ def _small_claims_by_agreement(a: Assessed, want: Any) -> Outcome:
     return Outcome((mode == "by_agreement") == bool(want) and mode != "unknown", mode)
 
 
-def _dates_in(value: Any) -> set[str]:
-    out: set[str] = set()
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        out.add(value)
-    elif isinstance(value, dict):
-        for v in value.values():
-            out |= _dates_in(v)
-    elif isinstance(value, list):
-        for v in value:
-            out |= _dates_in(v)
-    return out
-
-
 def _event_date(a: Assessed, want: Any) -> Outcome:
+    """A day: one of the story's dated facts (loan_date, due_date, last_instalment_date …) is that day, and the
+    story gave it as that day, not as a span starting on it. A range: facts.event_range, the key event's span."""
+    facts = _get(a, "facts")
+    if not isinstance(facts, dict):
+        return NOT_ASSESSED
     if isinstance(want, dict):  # a range: the assessment must carry the same range
-        got = _get(a, "facts", "event_range")
+        got = facts.get("event_range")
         return Outcome(got == want, got) if got is not None else NOT_ASSESSED
-    dates = _dates_in(_get(a, "facts"))
-    return Outcome(want in dates, sorted(dates))
+    given = facts.get("date_ranges")
+    spans: dict[str, Any] = given if isinstance(given, dict) else {}
+    days = sorted(v for k, v in facts.items() if k.endswith("_date") and isinstance(v, str) and k not in spans)
+    return Outcome(want in days, days)
 
 
 STATUS = {"running": "in_time", "expired": "expired", "uncertain": "unknown", "not_applicable": "not_applicable"}

@@ -46,6 +46,7 @@ from knowledge.mediation import assess_mediation
 from knowledge.parties import read_parties, suggest_defendants
 from knowledge.risks import applicable_risks
 from knowledge.small_claims import check_small_claims
+from knowledge.timeline import key_event_range
 from retrieval.errors import RetrievalError
 from retrieval.text import OUTCOME_NAMES, STOPWORDS
 from retrieval.types import Hit, Searcher
@@ -465,6 +466,11 @@ def assess(
     merged.update({k: v for k, v in given.items() if k != "cause"})
     amount = _amount(merged)
     merged["claim_amount_yuan"] = float(amount) if amount is not None else None
+    # the key event (the day the limitation period runs from) when the story gives it only as a span ("过年前")
+    start_rule = knowledge.limitation.rules.get(spec.limitation)
+    event_range = key_event_range(merged, start_rule.start_facts if start_rule is not None else [])
+    if event_range is not None:
+        merged["event_range"] = event_range
     facts_for_rules = {**merged, "status_case": spec.status_case or merged.get("status_case", False)}
 
     # The fee and small claims follow what is claimed, not the cause list (办法第十三条; 民诉解释第二百零一条).
@@ -535,8 +541,9 @@ def assess(
     applicable = applicable_risks(conditions, knowledge.risks) if cause.name != OTHER else []
     risks = [f"{item.title}：{item.text}" for item in applicable]
 
-    missing = missing_slots(cause.name, merged, court, knowledge.slots)
-    nxt = next_missing_slot(cause.name, merged, court, knowledge.slots)
+    known = {k: v for k, v in merged.items() if v is not None}  # an amount left open (五六百) is still to ask
+    missing = missing_slots(cause.name, known, court, knowledge.slots)
+    nxt = next_missing_slot(cause.name, known, court, knowledge.slots)
     route: Literal["filing", "arbitration", "hotline"] = spec.route
     if spec.route == "arbitration" and not jr.arbitration_first:
         route = "filing"  # wage IOU or an award already in hand
@@ -577,7 +584,7 @@ def _parties(text: str, facts: Mapping[str, Any], *, traffic: bool) -> PartiesOu
     suggested = [
         SuggestedPartyOut(name=s.name, why=s.why, source=s.source)
         for s in suggest_defendants(text, reading, traffic=traffic)
-        if s.name not in defendants
+        if s.name not in defendants[:1]
     ]
     note = (
         ""
@@ -589,7 +596,7 @@ def _parties(text: str, facts: Mapping[str, Any], *, traffic: bool) -> PartiesOu
         defendants=defendants,
         defendant_kind=kind if isinstance(kind, str) else None,
         defendant_address=address if isinstance(address, str) else None,
-        not_defendants=[NamedPartyOut(name=p.name, why=p.why) for p in reading.others if p.why],
+        not_defendants=[NamedPartyOut(name=p.name, why=p.why) for p in reading.others],
         suggested_defendants=suggested,
         note=note,
     )

@@ -167,6 +167,12 @@ def _range_of(raw: str) -> tuple[Decimal, Decimal] | None:
     return None
 
 
+def _piece_count(text: str, end: int, value: Decimal, unit: str) -> bool:
+    """块 after a small figure and before a noun counts pieces (一块玻璃, 两块砖), not yuan (五十块的, 三块钱)."""
+    after = text[end : end + 1]
+    return unit == "块" and value < 100 and "\u4e00" <= after <= "\u9fff" and after not in "钱的了啊呢吧左上多也都就还"
+
+
 def _measure_follows(text: str, end: int, strong: bool) -> bool:
     after = text[end : end + 2]
     return bool((_MEASURE_OBJECT if strong else _MEASURE_ANY).match(after))
@@ -227,6 +233,8 @@ def find_amounts(text: str) -> list[AmountMention]:
             times = parse_number(mag) or Decimal(1)
             value, high = value * times, (high * times if high is not None else None)
         currency = bool(m.group("unit") or m.group("ones"))
+        if _piece_count(text, end, value, m.group("ones") or m.group("unit") or ""):
+            continue  # "换一块玻璃": a count of pieces, not one yuan
         magnitude = any(c in raw + mag for c in "万萬亿千仟百佰wWkK")
         if _measure_follows(text, end, strong=currency or any(c in raw + mag for c in "万萬亿")):
             continue  # a date, age, count or measure, not money

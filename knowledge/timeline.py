@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from knowledge.cn_numbers import parse_number
 from knowledge.dates import DateMention, Precision, find_dates
@@ -205,4 +207,29 @@ def read_story_dates(text: str, today: date, default_role: str, roles: dict[str,
     return out
 
 
-__all__ = ["DateEvent", "StoryDates", "add_months", "date_events", "date_role", "future_ok", "read_story_dates"]
+def key_event_range(facts: Mapping[str, Any], names: Sequence[str]) -> dict[str, str] | None:
+    """The span of the key event — the first of ``names`` (a limitation rule's start facts) the facts hold — when
+    the story gives that date only as a span ({"from", "to"}); None when it is a single day or unknown. A date
+    given later (an answer) replaces the story's span: the span counts only while it starts on the fact's day."""
+    ranges = facts.get("date_ranges")
+    for name in names:
+        value = facts.get(name)
+        if value is None:
+            continue
+        span = ranges.get(name) if isinstance(ranges, Mapping) else None
+        if isinstance(span, Mapping) and span.get("from") == value and isinstance(span.get("to"), str):
+            return {"from": str(span["from"]), "to": str(span["to"])}
+        return None
+    return None
+
+
+__all__ = [
+    "DateEvent",
+    "StoryDates",
+    "add_months",
+    "date_events",
+    "date_role",
+    "future_ok",
+    "key_event_range",
+    "read_story_dates",
+]

@@ -155,3 +155,18 @@ def test_yearless_dates_before_any_year_use_today() -> None:
     assert one("中秋节那天借的", today)[0] == (load_calendar().lunar[2026].mid_autumn).isoformat()
     lantern = load_calendar().lunar[2026].spring_festival + timedelta(days=14)
     assert one("过年的时候借的", today)[2] == lantern.isoformat()  # 过年: 除夕 to 元宵
+
+
+def test_the_key_events_span_reaches_the_assessment() -> None:
+    from core.settings import Settings
+    from knowledge import build_knowledge
+    from knowledge.assessment import assess
+
+    knowledge = build_knowledge(Settings())
+    story = "2024年9月借给表弟一万二，他说过年前一定还，到现在也没还"
+    a = assess(knowledge, story, {"cause": "民间借贷纠纷"}, TODAY)
+    assert a.facts["event_range"] == {"from": "2024-12-31", "to": "2025-01-28"}  # 腊月初一 to 除夕
+    assert a.facts["date_ranges"]["due_date"] == a.facts["event_range"]
+    # a day the person gives later replaces the story's span
+    b = assess(knowledge, story, {"cause": "民间借贷纠纷", "due_date": "2025-01-20"}, TODAY)
+    assert "event_range" not in b.facts

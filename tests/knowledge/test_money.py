@@ -137,3 +137,16 @@ def test_identifier_spans_cover_the_digits() -> None:
 def test_amount_answers(text: str, expected: tuple[str, object]) -> None:
     answer = extract_slot_answer("claim_amount_yuan", "amount", text, TODAY)
     assert (answer.kind, answer.value) == expected
+
+
+def test_an_open_amount_is_asked_in_the_assessment() -> None:
+    from core.settings import Settings
+    from knowledge import build_knowledge
+    from knowledge.assessment import assess
+
+    knowledge = build_knowledge(Settings())
+    story = "给他饭店送了几个月的菜，菜钱还差三四千没给，俺电话13598765432他也不接"
+    a = assess(knowledge, story, {"cause": "买卖合同纠纷"}, TODAY)
+    assert a.facts["claim_amount_yuan"] is None
+    assert a.facts["claim_amount_range"] == [3000, 4000]
+    assert "claim_amount_yuan" in a.missing
