@@ -3,7 +3,9 @@ WeChat, for trying the bot without an official account.
 
 The browser keeps a random chat id in a cookie (``chat_id``, HttpOnly, SameSite=Lax); the person is
 ``web-<id>`` to the engine. Each message carries a client-made id, so a double tap or a resend is answered
-from the engine's dedupe store and creates nothing twice.
+from the engine's dedupe store and creates nothing twice. The dedupe key is ``<chat id>:<message id>``: a
+message id is only the client's, and another person who sends the same one must neither get this person's
+answer nor have their own message taken for a resend.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ def chat(
     if body.event == "open":
         msg: IncomingText | IncomingEvent = IncomingEvent(user_id=user, channel=Channel.WEB, event=EventKind.SUBSCRIBE)
     else:
-        msg = IncomingText(user_id=user, channel=Channel.WEB, dedupe_key=body.message_id, text=body.text)
+        key = f"{chat_id}:{body.message_id}" if body.message_id else None
+        msg = IncomingText(user_id=user, channel=Channel.WEB, dedupe_key=key, text=body.text)
     out = engine.handle(msg)
     return ChatOut(parts=list(out.parts), quick_replies=list(out.quick_replies))
