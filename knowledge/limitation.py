@@ -151,6 +151,7 @@ class Award(DataModel):
     running: str
     expired: str
     unknown: str
+    inferred: str
 
 
 class Interruption(DataModel):
@@ -419,10 +420,12 @@ def _no_limitation(case: _Case) -> LimitationResult | None:
     return case.result("not_applicable", text, "no_limitation", interrupted_by=[])
 
 
-def _award(case: _Case) -> LimitationResult:
-    """A labour award received: 15 days to sue from the day after receipt (劳动争议调解仲裁法第四十八条、第五十条)."""
+def _award(case: _Case, *, inferred: bool = False) -> LimitationResult:
+    """A labour award received: 15 days to sue from the day after receipt (劳动争议调解仲裁法第四十八条、第五十条).
+
+    ``inferred``: the story did not say the award is a labour one (only that the person wants to sue over it)."""
     award, today = case.rules.award, case.today
-    head = _fill(award.note, source=award.source)
+    head = _fill(award.note, source=award.source) + (award.inferred if inferred else "")
     received = [e.when for e in case.story.of("award")]
     if not received:
         return case.result(
@@ -491,10 +494,11 @@ def check_limitation(
     rule = case.rule
 
     # An award received: 15 days to sue; the arbitration period is behind the person and never shown.
-    if rule.regime == "labour" or "labour_award" in story.signs:
+    labour = rule.regime == "labour" or "labour_award" in story.signs
+    if labour or "award_to_sue" in story.signs:
         held = rule.regime == "labour" and facts.get("has_arbitration_award") is True
         if story.of("award") or held:
-            return _award(case)
+            return _award(case, inferred=not labour)
     none = _no_limitation(case)
     if none is not None:
         return none
@@ -512,7 +516,8 @@ def check_limitation(
     # the harm, for the 20-year cap: the earliest day of harm the facts tell (a later "knew" day never moves it)
     harm = min(_told(facts, rules.cap.harm_facts, story) + ([harm] if harm else []), default=None, key=lambda s: s.lo)
 
-    if start is not None and rule.regime == "civil" and "who_unknown" in story.signs and not learned:
+    # who did it is not known yet (a harm's rule: the start is the later of the harm and knowing who did it)
+    if start is not None and rule.start == "latest" and "who_unknown" in story.signs and not learned:
         return _who_unknown(case, harm)
     no_due = "no_due_date" in story.signs or "due_date" in facts.get("none", [])
     if start is None and rule.regime == "civil" and no_due:

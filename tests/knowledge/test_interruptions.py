@@ -315,3 +315,35 @@ def test_the_iou_written_with_the_loan_is_no_later_acknowledgement() -> None:
     # the month the story names is the loan's, not an agreed day to pay: the period runs after a grace period
     result = check("loan", {"due_date": "2019-10-01"}, story)
     assert (result.status, result.deadline, result.rule_tag) == ("in_time", None, "no_due_date")
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "他借钱时说好2025年中秋节那天还钱，到现在也没动静",  # the agreed day, not a promise made that day
+        "他说好2025年年底把工程尾款给俺，元旦都过了还没给",  # a final payment is no instalment, nor a promise
+        "老同学2025年说做生意周转借了我6万，约好今年六月还",  # "周转借了我6万" is the loan, not a payment back
+    ],
+)
+def test_days_to_pay_told_with_the_debt_are_no_events(story: str) -> None:
+    assert [k for k, _ in kinds(story) if k not in ("due", "due_day")] == []
+
+
+def test_a_debtor_who_ran_off_is_known_and_the_period_runs() -> None:
+    story = "借了我5万的人2024年3月1号就该还，人跑了大半年了，电话也关机"
+    result = check("loan", {"due_date": "2024-03-01"}, story)
+    assert (result.status, result.deadline) == ("in_time", date(2027, 3, 1))
+
+
+def test_a_commercial_arbitration_clause_is_no_labour_award() -> None:
+    story = "合同写了争议由焦作仲裁委员会仲裁，对方欠我货款，2025年5月10号到期"
+    assert "labour_award" not in read(story).signs
+    result = check("general", {"due_date": "2025-05-10"}, story)
+    assert (result.deadline, result.rule_tag) == (date(2028, 5, 10), "general_3y")
+
+
+def test_an_award_the_person_wants_to_sue_over_is_read_as_labour_with_a_caution() -> None:
+    story = "裁决书是11月20号收到的，俺不服，想去法院告那个公司"
+    result = check("general", {}, story)
+    assert (result.deadline, result.rule_tag) == (date(2026, 12, 5), "labour_award_15d")
+    assert "商事仲裁" in result.basis
