@@ -80,7 +80,8 @@ _REL_YEAR = r"(?P<w>大前年|前年|去年|今年|明年|后年)"
 _NEXT = r"(?P<nx>第二年|次年|转年|来年)?的?"
 _FEST = (
     r"(?P<fest>过年前|春节前|过年(?:的时候|那会儿?|期间|时)?|春节|除夕|大年三十|年三十|大年初[一二三四五六七八九十]"
-    r"|正月初[一二三四五六七八九十]|正月十五|元宵节?|腊八节?|小年(?!轻)|端午节?|中秋节?|元旦"
+    r"|正月初[一二三四五六七八九十]|正月十五|元宵节?|腊八节?|小年(?!轻)|端午节?|中秋节?|八月十五|五月初五|元旦"
+    r"|腊月(?:初[一二三四五六七八九十]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|十[一二三四五六七八九]|三十)?"
     r"|(?<![一二三四五六七八九十百千万\d])五一(?![万千百十块元路号\d])|劳动节|国庆节?"
     r"|(?<![一二三四五六七八九十\d])十一(?=假期|长假|放假|那天|前后|期间))"
 )
@@ -120,7 +121,7 @@ _YEARLESS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"{_NEXT}(?P<m>{_N})月份?(?:(?P<d>{_N})[日号]|{_MPART})?")),
     ("month_part", re.compile(r"(?<![\d一二三四五六七八九十个])月(?P<mpart>底|末|初|中旬|上旬|下旬)")),
     ("day", re.compile(rf"(?<![\d月])(?P<d>{_N})[日号]")),
-    ("year_part", re.compile(r"年底|年末|年初")),
+    ("year_part", re.compile(r"年底|年末|年初|(?<![去今明前后])年中")),
 ]
 # A mention followed by these is the story's "now", not an event: "今年中秋都过去俩月了", "元旦都过了".
 _PASSED = re.compile(r"^(?:(?:都|已经|早就|早)过|过(?:去|完)?了)")
@@ -184,6 +185,17 @@ def _festival_span(fest: str, year: int) -> Span | None:
         return _month_span(year, month, day, None)
     if fest in ("国庆节",):
         return _month_span(year, 10, 1, None)
+    if fest.startswith(("腊", "小年")):
+        # 腊月 of the lunar year ``year``: it ends on the 除夕 before the next 春节
+        ahead = cal.lunar.get(year + 1)
+        if ahead is None:
+            return None
+        la, eve = ahead.la_yue_start, ahead.spring_festival - timedelta(days=1)
+        if fest == "腊月":
+            return la, eve, "range"
+        day = 8 if fest.startswith("腊八") else 23 if fest == "小年" else _lunar_day(fest[2:])
+        la_day = la + timedelta(days=day - 1)
+        return (la_day, la_day, "day") if la_day <= eve else None
     lunar = cal.lunar.get(year)
     if lunar is None:
         return None  # outside the table: not read
@@ -201,17 +213,22 @@ def _festival_span(fest: str, year: int) -> Span | None:
         one = sf + timedelta(days=_CN_DIGIT.index(fest[-1]))
     elif fest.startswith(("正月十五", "元宵")):
         one = sf + timedelta(days=14)
-    elif fest.startswith("腊八"):
-        one = lunar.la_yue_start + timedelta(days=7)
-    elif fest == "小年":
-        one = lunar.la_yue_start + timedelta(days=22)
-    elif fest.startswith("端午"):
+    elif fest.startswith("端午") or fest == "五月初五":
         one = lunar.dragon_boat
-    elif fest.startswith("中秋"):
+    elif fest.startswith("中秋") or fest == "八月十五":
         one = lunar.mid_autumn
     else:
         return None
     return one, one, "day"
+
+
+def _lunar_day(words: str) -> int:
+    """初八 → 8, 十五 → 15, 二十三 / 廿三 → 23, 三十 → 30."""
+    if words.startswith("初"):
+        return _CN_DIGIT.index(words[1]) + 1
+    if words.startswith("廿"):
+        return 20 + _CN_DIGIT.index(words[1]) + 1
+    return _num(words) or 0
 
 
 def _month_back(today: date, months: int) -> date:

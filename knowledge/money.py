@@ -137,7 +137,7 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
             role, cue = found[0], found[1]  # type: ignore[assignment]
         if rate is not None and (found is None or window.rfind(rate[1]) + len(rate[1]) >= window.rfind(cue) + len(cue)):
             role, cue, unit = "rate", rate[1], rate[0]
-        if any(w in window for w in cues.hearsay):
+        if _hearsay(window, cues):
             role = "other"
         tail = after[:10]
         if role in ("deposit", "lent", "other", "owed") and any(w in tail for w in cues.deducted_after):
@@ -151,6 +151,8 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
 
 
 def _hearsay(window: str, cues: MoneyCues) -> bool:
+    """The other side's words ("他非说只借了六千多"), not an agreement ("他说好每个月还五百")."""
+    window = re.sub(r"说好|说定|说了算", "", window)
     return any(w in window for w in cues.hearsay)
 
 

@@ -86,7 +86,7 @@ def date_role(before: str, after: str, roles: dict[str, list[str]]) -> str | Non
 
 def future_ok(text: str, end: int) -> bool:
     """A date still to come is kept only as a promise ("明年3月还")."""
-    return bool(re.match(r".{0,4}(还|到期|付|给|结)", text[end : end + 6]))
+    return bool(re.match(r".{0,4}(还|到期|付|(?<!借)给|结)", text[end : end + 6]))
 
 
 def _next_clause_role(text: str, end: int, roles: dict[str, list[str]]) -> str | None:
@@ -94,7 +94,13 @@ def _next_clause_role(text: str, end: int, roles: dict[str, list[str]]) -> str |
     if this_end is None or text[this_end.start()] not in "，,":
         return None  # only within the sentence
     _, following = _clause(text, this_end.end(), this_end.end())
-    hits = [(following.find(w), role) for role, words in roles.items() for w in words if 0 <= following.find(w) < 15]
+    hits = [
+        (following.find(w), role)
+        for role, words in roles.items()
+        if role != "due_date"  # a promise in the next clause is a day of its own ("6月借的，说好年底还")
+        for w in words
+        if 0 <= following.find(w) < 15
+    ]
     return min(hits)[1] if hits else None
 
 

@@ -170,3 +170,17 @@ def test_the_key_events_span_reaches_the_assessment() -> None:
     # a day the person gives later replaces the story's span
     b = assess(knowledge, story, {"cause": "民间借贷纠纷", "due_date": "2025-01-20"}, TODAY)
     assert "event_range" not in b.facts
+
+
+@pytest.mark.parametrize(
+    ("story", "loan", "due"),
+    [
+        ("2024年腊月借给他三万，说好正月十五前还", "2024-12-31", "2025-02-12"),  # 农历2024年腊月, then 元宵 2025
+        ("去年八月十五那天他来借了五千", "2025-10-06", None),  # 八月十五 is 中秋
+        ("25年6月借他一万，说好年底前还", "2025-06-01", "2025-12-31"),
+    ],
+)
+def test_lunar_months_and_festival_days(story: str, loan: str, due: str | None) -> None:
+    facts = extract_facts(story, TODAY, date_role="loan_date")
+    assert facts["loan_date"] == loan
+    assert facts.get("due_date") == due

@@ -56,6 +56,8 @@ def claim(text: str) -> Decimal | None:
         ("第一次借他3000，第二次借他4000，他非说只借了六千多", 7000),
         ("给他干活的工钱一共一万三千二", 13200),
         ("转让价120万，他一分没给", 1200000),
+        # an agreement is no hearsay: instalments paid come off the principal
+        ("他说好每个月还八百，还了两个月就不还了，一共借了俺五千", 3400),
     ],
 )
 def test_the_claim(text: str, value: int) -> None:
