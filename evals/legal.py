@@ -208,7 +208,7 @@ CHECKS: dict[str, Check] = {
         "parties", "defendant_address", compare=lambda g, w: not any(x and x in (g or "") for x in w)
     ),
     "second_defendant_suggested": _field("parties", "suggested_defendants", compare=lambda g, w: bool(g) == bool(w)),
-    "mediation_consent": _field("consent"),  # answered by the conversation, not the assessment: see below
+    "mediation_consent": _field("consent"),  # the reading of a reply to the mediation question: see assess_row
 }
 
 
@@ -238,6 +238,8 @@ def load(paths: Iterable[Path], split: str) -> list[dict[str, Any]]:
 def assess_row(kb: Any, row: dict[str, Any]) -> Assessed:
     today = date.fromisoformat(row.get("today") or "2026-12-07")
     result: Assessed = kb.assess(row["story"], None, today, None).model_dump(mode="json")
+    if row.get("context") == "mediation_question":  # the story is the reply to "愿意先通过人民调解解决吗？"
+        result["consent"] = kb.read_consent(row["story"])
     return result
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,7 @@ import jieba
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.causes import OTHER
+from knowledge.consent import read_story_stance
 from knowledge.errors import InputError
 from knowledge.evidence import check_evidence
 from knowledge.fees import (
@@ -38,13 +40,15 @@ from knowledge.fees import (
     read_preservation,
     to_amount,
 )
+from knowledge.guarantee import GuaranteeResult, assess_guarantee
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.interruptions import Span, read_story
 from knowledge.jurisdiction import check_jurisdiction
 from knowledge.limitation import RuleTag, check_limitation
-from knowledge.mediation import assess_mediation
+from knowledge.mediation import PreservationAdvice, assess_mediation, preservation_first, story_matters
 from knowledge.parties import read_parties, suggest_defendants
 from knowledge.risks import applicable_risks
+from knowledge.routing import Route, RoutingResult, enforcement_fee, route_matter
 from knowledge.small_claims import check_small_claims
 from knowledge.timeline import key_event_range
 from retrieval.errors import RetrievalError
@@ -211,6 +215,43 @@ class MediationOut(_Out):
     note: str = Field(description="免费、自愿、不是起诉前提的说明")
 
 
+class RoutingOut(_Out):
+    route: Route = Field(
+        description="这件事该走的路：civil_suit 民事起诉 | police 报警"
+        " | admin_reconsideration_or_suit 行政复议或行政诉讼 | arbitration 仲裁 | labour_arbitration_first 先劳动仲裁"
+        " | appeal 上诉 | enforcement 申请执行 | retrial 申请再审 | protection_order 人身安全保护令"
+        " | payment_order 申请支付令"
+    )
+    reason: str = Field(description="通俗说明：为什么走这条路、下一步做什么")
+    basis: str = Field(description="法律依据")
+    deadline_days: int | None = Field(None, description="下一步的期限（日）；以月、年计或没有期限时为 null，见 period")
+    deadline_from: str | None = Field(None, description="期限从哪天起算")
+    period: str | None = Field(None, description="期限的通俗写法（如“15日”“2年”“60日（行政复议）；6个月（行政诉讼）”）")
+    deadline: date | None = Field(None, description="按故事里的日期算出的期限最后一日")
+    days_left: int | None = Field(None, description="距期限最后一日还剩几天（已过为负数）")
+    deadline_passed: bool | None = Field(None, description="期限是否已过；不知道起算日时为 null")
+    civil_claim_also: bool = Field(False, description="除这条路外，是否还可以对明确的对方提出民事请求")
+    notes: list[str] = Field(default_factory=list, description="补充说明")
+
+
+class GuaranteeOut(_Out):
+    kind: Literal["一般保证", "连带责任保证"] = Field(description="保证方式（民法典第六百八十六条至第六百八十八条）")
+    kind_basis: str
+    guarantor: str | None = Field(None, description="保证人（故事里能读出名字时）")
+    due_date: date | None = Field(None, description="主债务原定的到期日")
+    period_end: date | None = Field(description="保证期间的最后一日；主债务没有约定还款日期时为 null（尚未起算）")
+    period_basis: str
+    claim_open: bool | None = Field(description="现在还能不能要求保证人承担责任；看不出行使权利的日期时为 null")
+    claim_basis: str
+    notes: list[str] = Field(default_factory=list)
+
+
+class PreservationOut(_Out):
+    first: bool = Field(description="对方正在转移财产时为 true：先申请财产保全，再谈调解或起诉")
+    reason: str
+    basis: str
+
+
 class SimilarCaseOut(_Out):
     id: str
     score: float
@@ -239,7 +280,14 @@ class Assessment(_Out):
     similar_note: str = Field(description="类似案例的说明（如未检索到）")
     outcome_distribution: dict[str, int] = Field(description="最相近约20份判决的结果分布")
     risks: list[str] = Field(description="适用于本案的诉讼风险提示（最高法风险提示书）")
-    route: Literal["filing", "arbitration", "hotline"] = Field(description="建议的主要去向")
+    route: Literal["filing", "arbitration", "hotline", "elsewhere"] = Field(
+        description="建议的主要去向：filing 网上立案 | arbitration 仲裁"
+        " | hotline 12368（上诉、再审、执行、支付令等程序咨询）"
+        " | elsewhere 先找法院以外的机关（报警、行政复议）或先保护人身安全（家暴），见 routing"
+    )
+    routing: RoutingOut = Field(description="这件事是不是在本院提起民事诉讼；不是的话该走哪条路、期限多长")
+    guarantee: GuaranteeOut | None = Field(None, description="故事里有保证人时：保证方式、保证期间、还能否找保证人")
+    preservation: PreservationOut = Field(description="是否应当先申请财产保全")
     parties: PartiesOut | None = Field(None, description="当事人：可列的被告、不应列的人、依法应一并起诉的人")
     staff_notes: list[str] = Field(
         default_factory=list,
@@ -530,7 +578,18 @@ def assess(
         held=list(merged.get("evidence", [])), gaps=ev.gap_labels, optional_missing=[i.label for i in ev.missing_other]
     )
 
-    med = assess_mediation(spec.mediation, facts_for_rules, knowledge.mediation)
+    stage = _routing_stage(
+        knowledge,
+        text,
+        cause_route=spec.route,
+        merged=merged,
+        given=given,
+        arbitration_first=jr.arbitration_first,
+        today=today,
+    )
+    med = assess_mediation(
+        spec.mediation, {**facts_for_rules, **stage.mediation_facts}, knowledge.mediation, stage.routing.route
+    )
     mediation = MediationOut(
         suitable=med.suitable, route=med.route, reasons=med.reasons, note=med.note, required_before_filing=False
     )
@@ -563,11 +622,18 @@ def assess(
         outcome_distribution=distribution,
         risks=risks,
         route=route,
+        routing=_routing_out(stage.routing),
+        guarantee=_guarantee_out(stage.guarantee),
+        preservation=PreservationOut(
+            first=stage.preservation.first, reason=stage.preservation.reason, basis=stage.preservation.source
+        ),
         parties=_parties(text, merged, traffic=spec.jurisdiction == "traffic"),
         staff_notes=jr.staff_notes,
         today=today,
     )
-    return plain_words(assessment)
+    return plain_words(
+        _routed(assessment, stage, knowledge, mediation_blocked=bool(set(med.blocked_by) - {"mediation_willing"}))
+    )
 
 
 # -- parties ---------------------------------------------------------------------------------------------------------
@@ -643,6 +709,173 @@ def plain_words(a: Assessment) -> Assessment:
             data[key] = _plain_value(value, notes)
     data["staff_notes"] = notes
     return Assessment.model_validate(data)
+
+
+# -- the routing stage: matters that are not a civil suit here, procedures after a judgment, guarantors -------------
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    routing: RoutingResult
+    guarantee: GuaranteeResult | None
+    preservation: PreservationAdvice
+    mediation_facts: dict[str, bool]
+
+
+def _routing_stage(
+    knowledge: Knowledge,
+    text: str,
+    *,
+    cause_route: str,
+    merged: dict[str, Any],
+    given: Mapping[str, Any],
+    arbitration_first: bool,
+    today: date,
+) -> _Stage:
+    """Read the story's matters, route it, and add what the story says to ``merged`` (the person's own stance on
+    mediation, assets being moved) unless the caller gave those facts."""
+    for key, value in story_matters(text, knowledge.mediation).items():
+        merged.setdefault(key, value)
+    stance = read_story_stance(text)
+    if stance is not None and "mediation_willing" not in given:
+        merged["mediation_willing"] = stance == "yes"
+    due = merged.get("due_date")
+    guarantee = assess_guarantee(text, today, knowledge.guarantee, due if isinstance(due, str) else None)
+    routing = route_matter(
+        text,
+        merged,
+        today,
+        knowledge.court,
+        knowledge.routing,
+        labour=cause_route == "arbitration",
+        arbitration_first=arbitration_first,
+        has_guarantor=guarantee is not None,
+    )
+    mediation_facts: dict[str, bool] = {m: True for m in routing.matters}
+    for key in ("mediation_willing", "urgency", "status_confirmation"):  # what this stage may have added
+        if isinstance(merged.get(key), bool):
+            mediation_facts[key] = merged[key]
+    return _Stage(routing, guarantee, preservation_first(merged, knowledge.mediation), mediation_facts)
+
+
+def _routing_out(r: RoutingResult) -> RoutingOut:
+    return RoutingOut(
+        route=r.route,
+        reason=r.reason,
+        basis=r.basis,
+        deadline_days=r.deadline_days,
+        deadline_from=r.deadline_from,
+        period=r.period,
+        deadline=r.deadline,
+        days_left=r.days_left,
+        deadline_passed=r.deadline_passed,
+        civil_claim_also=r.civil_claim_also,
+        notes=r.notes,
+    )
+
+
+def _guarantee_out(g: GuaranteeResult | None) -> GuaranteeOut | None:
+    if g is None:
+        return None
+    return GuaranteeOut(
+        kind=g.kind,
+        kind_basis=g.kind_basis,
+        guarantor=g.guarantor,
+        due_date=g.due_date,
+        period_end=g.period_end,
+        period_basis=g.period_basis,
+        claim_open=g.claim_open,
+        claim_basis=g.claim_basis,
+        notes=g.notes,
+    )
+
+
+# Where the person goes next, in the bot's three hand-offs: a court procedure other than a new suit is a question
+# for the 12368 staff; a matter for the police, an agency, or a person in danger goes "elsewhere" first.
+_MAIN_ROUTE: dict[str, Literal["filing", "arbitration", "hotline", "elsewhere"]] = {
+    "police": "elsewhere",
+    "admin_reconsideration_or_suit": "elsewhere",
+    "protection_order": "elsewhere",
+    "arbitration": "arbitration",
+    "labour_arbitration_first": "arbitration",
+    "appeal": "hotline",
+    "retrial": "hotline",
+    "enforcement": "hotline",
+    "payment_order": "hotline",
+}
+# Routes where no civil suit follows here: no suit's slots to ask, no suit's risk notice, no similar civil judgments.
+_NO_SUIT = {"police", "admin_reconsideration_or_suit", "protection_order", "arbitration", "appeal", "retrial"}
+
+
+def _only_fields(model: BaseModel, **updates: Any) -> dict[str, Any]:
+    return {k: v for k, v in updates.items() if k in type(model).model_fields}
+
+
+def _routed(a: Assessment, stage: _Stage, knowledge: Knowledge, *, mediation_blocked: bool) -> Assessment:
+    """The assessment once routed: when the route is not a civil suit here, the fee, limitation, small claims,
+    jurisdiction and next steps say what applies instead of a civil suit's."""
+    r = stage.routing
+    update: dict[str, Any] = {}
+    if mediation_blocked or r.route in _NO_SUIT:
+        exclude = set(a.missing) if r.route in _NO_SUIT else {"mediation_willing"}
+        nxt = next_missing_slot(a.cause.name, a.facts, knowledge.court, knowledge.slots, exclude=exclude)
+        update["missing"] = [m for m in a.missing if m not in exclude]
+        update["next_question"] = nxt.question if nxt else None
+    if r.route in {"civil_suit", "labour_arbitration_first"}:
+        return a.model_copy(update=update) if update else a
+    update["route"] = _MAIN_ROUTE[r.route]
+    fee_basis = r.fee_note or "这类事项不是向法院提起民事诉讼，不按民事案件交诉讼费。"
+    acceptance: float | None = None
+    amount = a.facts.get("claim_amount_yuan")
+    if r.route == "payment_order" and isinstance(amount, int | float):
+        full = estimate_fee("property", Decimal(str(amount)), knowledge.fees).acceptance_fee
+        if full is not None:
+            acceptance = float((full * knowledge.routing.payment_order.fraction).quantize(Decimal("0.01")))
+            fee_basis += f"按请求金额计算约{acceptance:g}元。"
+    if r.route == "enforcement" and isinstance(amount, int | float):
+        fee = enforcement_fee(Decimal(str(amount)), knowledge.routing.decisions.enforcement)
+        fee_basis += f"按执行金额计算约{float(fee):g}元。"
+    update["fee"] = a.fee.model_copy(
+        update=_only_fields(
+            a.fee,
+            acceptance_fee_yuan=acceptance,
+            halved_yuan=None,
+            range_yuan=None,
+            basis=fee_basis,
+            source=r.fee_source or r.basis,
+            notes=[],
+        )
+    )
+    if r.route != "payment_order":  # a payment order is a money claim: its limitation still runs (and is interrupted)
+        update["limitation"] = a.limitation.model_copy(
+            update=_only_fields(
+                a.limitation,
+                status="not_applicable",
+                deadline=r.deadline,
+                deadline_range=None,
+                start=None,
+                rule_tag=None,
+                interrupted_on=None,
+                revived_on=None,
+                basis=f"这不是提起新的民事诉讼，三年诉讼时效不是这里要看的期限。{r.reason}",
+                rule=f"routing:{r.route}",
+                interrupted_by=[],
+                events=[],
+            )
+        )
+    update["small_claims"] = a.small_claims.model_copy(
+        update={"eligible": False, "mode": "not_eligible", "basis": "这不是提起新的民事诉讼，不适用小额诉讼程序。"}
+    )
+    if r.court is not None:
+        update["jurisdiction"] = JurisdictionOut(
+            competent=r.court.competent, court=r.court.court, basis=r.court.basis, missing=r.court.missing
+        )
+    elif r.route in _NO_SUIT:
+        update["jurisdiction"] = JurisdictionOut(competent=None, court=None, basis=r.reason)
+    if r.route in _NO_SUIT:
+        update["risks"] = []
+        if r.route not in {"appeal", "retrial"}:
+            update["similar_cases"], update["outcome_distribution"] = [], {}
+            update["similar_note"] = "这类事项不是民事诉讼，不列类似的民事判决。"
+    return a.model_copy(update=update)
 
 
 __all__ = ["MAX_TEXT_CHARS", "Assessment", "assess", "plain_words"]

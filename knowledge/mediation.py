@@ -2,7 +2,13 @@
 
 :func:`assess_mediation` returns whether offering people's mediation suits this case, every reason with its
 source, and ``required_before_filing`` which is always False: mediation is offered, never a condition of filing
-(SPC opinion of 2024-12-27, in force 2025-01-01).
+(SPC opinion of 2024-12-27, in force 2025-01-01). It is not offered for a status or validity matter
+(民诉解释第一百四十三条), against a party nobody can name or reach, where there is domestic violence (never
+pushed), when the person refuses, or when the matter is not a civil suit here (the routing stage's route:
+police, administrative review, a protection order, a payment order, an appeal, retrial or enforcement).
+
+:func:`story_matters` reads the story's own signs the rules use (a status matter; assets being moved now), and
+:func:`preservation_first` says whether preservation comes before mediation or a suit.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any, Literal
 
 from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.errors import DataFileError
+from knowledge.routing import Cues
 
 Route = Literal["people_mediation", "court_mediation_in_suit", "labour_mediation_or_arbitration", "hotline"]
 
@@ -35,6 +42,24 @@ class Blocker(DataModel):
     tag: Tag
 
 
+class RouteBlocker(DataModel):
+    reason: str
+    source: str
+    tag: Tag
+
+
+class Preservation(DataModel):
+    any: list[str]
+    reason: str
+    none: str
+    source: str
+    tag: Tag
+
+    @property
+    def cues(self) -> Cues:
+        return Cues(any=self.any)
+
+
 class MediationRules(DataModel):
     always_text: str
     always_source: str
@@ -43,6 +68,9 @@ class MediationRules(DataModel):
     confirmation_source: str
     classes: dict[str, MediationClass]
     blockers: list[Blocker]
+    route_blockers: dict[str, RouteBlocker]
+    status_matter: Cues
+    preservation: Preservation
 
 
 @functools.cache
@@ -58,9 +86,13 @@ class MediationResult:
     sources: list[str]
     note: str  # free, voluntary, never a condition of filing
     required_before_filing: Literal[False] = False
+    blocked_by: tuple[str, ...] = ()  # the facts (or "route") that rule mediation out
 
 
-def assess_mediation(class_key: str, facts: Mapping[str, Any], rules: MediationRules) -> MediationResult:
+def assess_mediation(
+    class_key: str, facts: Mapping[str, Any], rules: MediationRules, route: str = "civil_suit"
+) -> MediationResult:
+    """Whether to offer people's mediation. ``route`` is the routing stage's route (``civil_suit`` by default)."""
     try:
         cls = rules.classes[class_key]
     except KeyError as exc:
@@ -68,13 +100,47 @@ def assess_mediation(class_key: str, facts: Mapping[str, Any], rules: MediationR
     reasons = [cls.reason]
     sources = [cls.source]
     suitable = cls.suitable
+    blocked: list[str] = []
+    route_blocker = rules.route_blockers.get(route)
+    if route_blocker is not None:
+        suitable = False
+        reasons.append(route_blocker.reason)
+        sources.append(route_blocker.source)
+        blocked.append("route")
     for blocker in rules.blockers:
         if blocker.fact in facts and facts[blocker.fact] is blocker.when:
             suitable = False
             reasons.append(blocker.reason)
             sources.append(blocker.source)
+            blocked.append(blocker.fact)
     note = rules.always_text
     if suitable:
         note += rules.confirmation_text
     sources.append(rules.always_source)
-    return MediationResult(suitable, cls.route, reasons, sources, note)
+    return MediationResult(suitable, cls.route, reasons, sources, note, blocked_by=tuple(blocked))
+
+
+def story_matters(text: str, rules: MediationRules) -> dict[str, bool]:
+    """What the story itself shows that the rules read: ``status_confirmation`` (a status or validity matter) and
+    ``urgency`` (assets being moved now). Only the signs found are returned (True)."""
+    found: dict[str, bool] = {}
+    if rules.status_matter.hits(text or ""):
+        found["status_confirmation"] = True
+    if rules.preservation.cues.hits(text or ""):
+        found["urgency"] = True
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class PreservationAdvice:
+    first: bool
+    reason: str
+    source: str
+
+
+def preservation_first(facts: Mapping[str, Any], rules: MediationRules) -> PreservationAdvice:
+    """Preservation before mediation or a suit when assets are being moved now (民事诉讼法第一百零三条、一百零四条)."""
+    p = rules.preservation
+    if facts.get("urgency") is True:
+        return PreservationAdvice(True, p.reason, p.source)
+    return PreservationAdvice(False, p.none, p.source)

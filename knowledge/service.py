@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 from knowledge.assessment import Assessment, assess
 from knowledge.causes import OTHER, CauseTable, load_causes
 from knowledge.classifier import CauseClassifier, Embedder, load_classifier_config, load_examples
+from knowledge.consent import Consent, Stance, read_consent, read_consent_change
 from knowledge.court import Court
 from knowledge.errors import DataFileError, InputError
 from knowledge.extract import load_cues
 from knowledge.fees import FeeRules, load_fee_rules
+from knowledge.guarantee import GuaranteeRules, load_guarantee_rules
 from knowledge.intake import (
     Slot,
     SlotTables,
@@ -41,6 +43,7 @@ from knowledge.jurisdiction import JurisdictionRules, load_jurisdiction_rules
 from knowledge.limitation import LimitationRules, load_limitation_rules
 from knowledge.mediation import MediationRules, load_mediation_rules
 from knowledge.risks import RiskNotice, load_risk_notice
+from knowledge.routing import RoutingRules, load_routing_rules
 from knowledge.small_claims import SmallClaimsRules, load_small_claims_rules
 
 if TYPE_CHECKING:
@@ -64,6 +67,8 @@ class Knowledge:
         small_claims: SmallClaimsRules,
         jurisdiction: JurisdictionRules,
         mediation: MediationRules,
+        routing: RoutingRules,
+        guarantee: GuaranteeRules,
         risks: RiskNotice,
         classifier: CauseClassifier,
         court: Court,
@@ -76,6 +81,8 @@ class Knowledge:
         self.small_claims = small_claims
         self.jurisdiction = jurisdiction
         self.mediation = mediation
+        self.routing = routing
+        self.guarantee = guarantee
         self.risks = risks
         self.classifier = classifier
         self.court = court
@@ -160,6 +167,15 @@ class Knowledge:
             cause, text, facts, today, last_slot=last_slot, court=self.court, causes=self.causes, tables=self.slots
         )
 
+    # -- consent to mediation ------------------------------------------------------------------------
+    def read_consent(self, text: str) -> Consent:
+        """The answer to "愿意先通过人民调解解决吗？" by meaning: "yes", "no" or "unclear" (knowledge.consent)."""
+        return read_consent(text)
+
+    def read_consent_change(self, text: str) -> Stance | None:
+        """A later message that changes the answer ("我改主意了，还是调解吧" → "yes"), else None."""
+        return read_consent_change(text)
+
     # -- assessment ----------------------------------------------------------------------------------
     def assess(
         self, text: str, facts: dict[str, Any] | None, today: date | None, searcher: Searcher | None = None
@@ -235,6 +251,8 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         small_claims=load_small_claims_rules(),
         jurisdiction=jurisdiction,
         mediation=mediation,
+        routing=load_routing_rules(),
+        guarantee=load_guarantee_rules(),
         risks=load_risk_notice(),
         classifier=classifier,
         court=court,

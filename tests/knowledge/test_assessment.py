@@ -126,7 +126,9 @@ def test_divorce_fee_is_a_range_and_no_small_claims(knowledge: Knowledge) -> Non
     assert a.fee.acceptance_fee_yuan is None and a.fee.range_yuan == [50, 300]
     assert a.small_claims.eligible is False
     assert a.jurisdiction.competent is False and a.jurisdiction.court == "河南省温县人民法院"
-    assert a.mediation.route == "court_mediation_in_suit"
+    # 民法典第一千零七十九条: the organisations may mediate a divorce first, if the person wants; the court does too
+    assert a.mediation.suitable and a.mediation.route == "people_mediation"
+    assert "法院也会依法调解" in a.mediation.reasons[0]
 
 
 def test_neighbour_obstruction_has_no_limitation_and_exclusive_jurisdiction(knowledge: Knowledge) -> None:

@@ -73,10 +73,10 @@ def test_blockers(facts: dict[str, bool], words: str) -> None:
     assert any(words in r for r in result.reasons)
 
 
-def test_divorce_is_mediated_by_the_court_inside_the_suit() -> None:
-    result = assess_mediation("divorce", {}, MEDIATION)
-    assert result.route == "court_mediation_in_suit" and result.suitable is False
-    assert "第一千零七十九条" in result.reasons[0]
+def test_divorce_may_be_mediated_first_and_the_court_mediates_too() -> None:
+    result = assess_mediation("divorce", {}, MEDIATION)  # 民法典第一千零七十九条: 有关组织调解, or sue directly
+    assert result.route == "people_mediation" and result.suitable is True
+    assert "第一千零七十九条" in result.reasons[0] and "法院也会依法调解" in result.reasons[0]
 
 
 def test_labour_route() -> None:
