@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -163,23 +162,3 @@ def state_choices(kinds: list[str]) -> list[tuple[str, str]]:
         for s, spec in lifecycle(Kind(k)).states.items():
             seen.setdefault(s, spec.label)
     return list(seen.items())
-
-
-def flat_items(data: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """Intake data / assessment as (key, text) pairs for display (nested values shown compactly)."""
-    if not data:
-        return []
-    out = []
-    for k, v in data.items():
-        if isinstance(v, list):
-            text = "、".join(str(x) if not isinstance(x, dict) else _compact(x) for x in v)
-        elif isinstance(v, dict):
-            text = _compact(v)
-        else:
-            text = "" if v is None else str(v)
-        out.append((str(k), text))
-    return out
-
-
-def _compact(d: dict[str, Any]) -> str:
-    return "；".join(f"{k}：{v}" for k, v in d.items() if v not in (None, "", [], {}))

@@ -30,7 +30,6 @@ from casework.queries import (
     STATUS_OPEN,
     QueueFilter,
     causes_seen,
-    flat_items,
     history,
     notifications_for,
     queue,
@@ -43,6 +42,7 @@ from core.audit import audit
 from core.db import unit_of_work
 from core.pii import PiiCipher
 from knowledge.intake import SlotTables, load_slot_tables
+from web.assessment import assessment_rows, similar_cases
 from web.auth import HOME_BY_ROLE
 from web.deps import app_settings, checked_form, court_name, current_staff, factory, flash, notifier, now_utc, render
 
@@ -93,33 +93,6 @@ def fact_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
         for name, value in facts.items()
         if name != PRECISION
     ]
-
-
-CASE_LABELS = {
-    "court": "法院",
-    "year": "年份",
-    "outcome": "结果",
-    "result": "结果",
-    "why": "相似之处",
-    "reason": "相似之处",
-    "score": "相似度",
-    "cause": "案由",
-    "date": "日期",
-    "amount": "金额",
-}
-
-
-def _case_view(case: dict[str, Any]) -> dict[str, Any]:
-    """A similar case as the person saw it: a title and labelled details (long text left out)."""
-    title = case.get("title") or case.get("case_number") or case.get("id") or "类案"
-    skip = {"title", "case_number", "id", "text", "snippet", "trace"}
-    details = [
-        (CASE_LABELS.get(k, k), v if not isinstance(v, float) else f"{v:.2f}")
-        for k, v in case.items()
-        if k not in skip and v not in (None, "", [], {}) and not isinstance(v, dict | list)
-    ]
-    number = case.get("case_number") if case.get("title") else None
-    return {"title": str(title), "number": number, "details": details}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -240,10 +213,6 @@ def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tu
                 options = [(item, item) for item in missing_items(record)]
             fields.append({"name": name, "spec": spec, "options": options})
         actions.append({"name": t.name, "label": t.label, "fields": fields, "notify": bool(t.notify_person)})
-    assessment = record.assessment or {}
-    raw_similar = assessment.get("similar_cases")
-    similar = raw_similar if isinstance(raw_similar, list) else []
-    other_assessment = {k: v for k, v in assessment.items() if k != "similar_cases"}
     complaint = None
     if record.kind == Kind.FILING:
         draft = build_draft(record, court_name(request))  # masked: the page never shows clear values unasked
@@ -273,8 +242,8 @@ def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tu
         "category": category,
         "parties": _party_rows(record, staff.role, revealed),
         "facts": fact_rows(record.facts),
-        "similar": [_case_view(c) for c in similar if isinstance(c, dict)],
-        "assessment": flat_items(other_assessment),
+        "similar": similar_cases(record.assessment),
+        "assessment": assessment_rows(record.assessment, load_slot_tables()),
         "complaint": complaint,
         "actions": actions,
         "history": history(db, record),

@@ -132,13 +132,22 @@ def fact_rows(page: BeautifulSoup) -> list[tuple[str, str]]:
     return [(dt.text, dd.text) for dt, dd in zip(facts.select("dt"), facts.select("dd"), strict=True)]
 
 
+RAW_KEY = re.compile(
+    r"[a-z]{2,}_[a-z_]+|(?<![A-Za-z])(?:[a-z]{2,}|True|False|None)(?![A-Za-z])"
+)  # snake_case keys, lower-case keys and codes (fee, missing, in_time, supported …), Python's literals
+ASSESSMENT_PARTS = {"案由", "尚缺事实", "诉讼费", "诉讼时效", "小额诉讼", "管辖", "证据", "调解", "类似案例"}
+
+
 @pytest.mark.parametrize("name", ["filing", "referral", "traffic"])
 def test_every_fact_of_a_real_hand_off_has_a_chinese_label(browser, records, factory, name) -> None:  # type: ignore[no-untyped-def]
     """The records were handed off by a conversation (tests/web/conftest.py): whatever facts it gathered, staff read
     each under its label from knowledge/data/slots.yaml, and no raw key (claim_amount_yuan, mediation_willing …)
-    appears anywhere in the section."""
+    appears anywhere in the section. The same for the assessment the person was shown: the similar judgment with
+    its case number, outcome and score, and every part of the assessment under its Chinese label."""
     with factory() as s:
-        gathered = s.get(CaseRecord, records[name]).facts  # type: ignore[union-attr]
+        record = s.get(CaseRecord, records[name])
+        assert record is not None and record.assessment
+        gathered, assessment = record.facts, record.assessment
     assert len(gathered) >= 4
     page = soup(browser("mgr1").get(f"/workbench/records/{records[name]}"))
     rows = fact_rows(page)
@@ -148,6 +157,19 @@ def test_every_fact_of_a_real_hand_off_has_a_chinese_label(browser, records, fac
         assert value, label
     section = page.select_one("dl.facts").text
     assert not re.search(r"[a-z]{2,}_[a-z_]+|\b(?:true|false|None|person|company|month|day)\b", section), section
+
+    card = next(c for c in page.select("section.card") if c.h2 and c.h2.text == "当事人看到的类案与评估")
+    assert not RAW_KEY.search(card.text), RAW_KEY.search(card.text)
+    (case,) = card.select("ol.similar li")
+    assert assessment["similar_cases"][0]["case_number"] in case.text
+    assert "裁判结果：支持原告请求" in case.text and "相似度得分：0.0300" in case.text
+    details = card.select_one("dl.assessment")
+    parts = {dt.text: dd.text for dt, dd in zip(details.select("dt"), details.select("dd"), strict=True)}
+    assert set(parts) >= ASSESSMENT_PARTS, sorted(parts)
+    assert assessment["cause"]["name"] in parts["案由"] and "置信度" in parts["案由"]
+    assert "支持原告请求7份" in parts["类似案例"]
+    for slot in assessment["missing"]:  # by their labels from the slot tables
+        assert slot not in parts["尚缺事实"]
 
 
 def test_only_allowed_actions_are_shown(browser, records) -> None:  # type: ignore[no-untyped-def]
