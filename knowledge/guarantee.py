@@ -85,6 +85,8 @@ class GuaranteeRules(DataModel):
     default_source: str
     default_reason: str
     general_note: str
+    person_is_guarantor: Cues
+    guarantor_note: str
     surnames: str
     name_frames: list[str]
     period: PeriodRules
@@ -278,6 +280,8 @@ def assess_guarantee(
         except ValueError:
             due = None
     notes: list[str] = []
+    if rules.person_is_guarantor.hits(text):
+        notes.append(rules.guarantor_note)
     if kind == "一般保证":
         notes.append(rules.general_note)
     if moved and not _rx(rules.due.moved_with_consent).search(text):

@@ -32,6 +32,7 @@ YES = [
     "愿意试一下",
     "能不打官司就不打",
     "都行，先调解吧",
+    "先调解，调解不成再起诉",  # the failure is only the condition for the suit
 ]
 
 NO = [
@@ -139,6 +140,7 @@ def test_a_change_of_mind(text: str, stance: str | None) -> None:
         ("我想赶紧告他", None),  # wanting a suit is not a refusal of mediation in a story
         ("他家里人说调解调解算了", None),
         ("他家里人天天来劝我调解调解就算了", None),  # their words, reported
+        ("合同写着有纠纷双方协商解决，协商不成向法院起诉，现在对方不付款", None),  # a contract's clause
     ],
 )
 def test_what_a_story_says_about_mediation(story: str, stance: str | None) -> None:

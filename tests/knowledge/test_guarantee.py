@@ -99,6 +99,11 @@ def test_a_wish_is_not_an_act() -> None:
     assert g.period_end == date(2025, 12, 30) and g.claim_open is False
 
 
+def test_the_person_may_be_the_guarantor() -> None:
+    g = _g("2026年2月1日到期的借款，我给朋友做了担保，是连带责任保证，出借人到现在也没找过我")
+    assert g.claim_open is False and any("您是保证人" in n for n in g.notes)
+
+
 @pytest.mark.parametrize(
     "story",
     [

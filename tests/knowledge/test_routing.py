@@ -41,6 +41,8 @@ def _no_civil_suit_figures(a: Assessment) -> None:
         "抖音上有人说带我炒虚拟币，让我下了个投资平台，充了6万进去，现在提现提不出来，客服也不回",
         "有个自称京东客服的给我打电话，说要关闭百万保障，让我把钱转到安全账户，我转了3万",
         "在网上找兼职，对方让我先垫钱做任务再返佣金，垫了两万多就被踢出群了",
+        "接到电话说我涉嫌洗钱，让我把存款转到指定账户配合调查，我转了十万",
+        "在闲鱼上买演唱会门票，付了两千对方就把我删了",
     ],
 )
 def test_online_fraud_by_strangers_goes_to_the_police(knowledge: Knowledge, story: str) -> None:
@@ -175,6 +177,11 @@ def test_an_unperformed_mediation_document_is_enforced(knowledge: Knowledge) -> 
     assert a.jurisdiction.competent is True and a.jurisdiction.court == knowledge.court.name  # the car is here
     assert a.fee.acceptance_fee_yuan is None and "约650元" in a.fee.basis  # 50 + 40,000 × 1.5%, paid afterwards
     assert a.limitation.status == "not_applicable"
+
+
+def test_a_judgment_not_complied_with_is_enforced(knowledge: Knowledge) -> None:
+    a = _a(knowledge, "法院判决离婚时房子归我，判决早生效了，他一直不搬走")
+    assert a.routing.route == "enforcement"
 
 
 def test_enforcement_without_the_court_named_asks_which(knowledge: Knowledge) -> None:
