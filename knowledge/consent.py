@@ -175,8 +175,8 @@ def _mediation_stances(clauses: list[_Clause], cc: _Compiled, *, story: bool) ->
                 taken.append((m.start(), m.end()))
                 if _by_other_side(cl.text, m.start(), cc):
                     continue
-                if cl.question and not (stance == "yes" and cc.request.search(cl.text[: m.end()])):
-                    continue  # "要调解吗？" asks; "能给调调吗" requests
+                if cl.question and stance == "yes" and not cc.request.search(cl.text[: m.end()]):
+                    continue  # "要调解吗？" asks; "能给调调吗" requests; "调个啥？" / "不调行吗？" refuse
                 found.append((cl.start + m.start(), stance))
     return sorted(found)
 

@@ -33,6 +33,12 @@ YES = [
     "能不打官司就不打",
     "都行，先调解吧",
     "先调解，调解不成再起诉",  # the failure is only the condition for the suit
+    "可中",  # Henan: 中 / 管 mean "all right"
+    "管",
+    "好好好",
+    "行吧行吧，调",
+    "那就麻烦你们了",
+    "当然愿意",
 ]
 
 NO = [
@@ -60,6 +66,11 @@ NO = [
     "直接告吧",
     "不想跟他谈了",
     "不考虑调解",
+    "不管",
+    "调个啥？",  # a rhetorical question refuses
+    "让法院判吧",
+    "调解？没门",
+    "免谈",
 ]
 
 UNCLEAR = [
