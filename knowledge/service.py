@@ -4,11 +4,12 @@
 start-up with :class:`~knowledge.errors.DataFileError`), builds the cause classifier (with the injected
 embedder, or keywords + lexical examples without one) and loads the configured court. The :class:`Knowledge`
 holds the loaded tables and hands each rule function (fees, limitation, small claims, jurisdiction, mediation,
-risk notices, slots, the classifier) the table it reads; none loads one of its own. The story extractor
-(``knowledge.extract``) still reads its cue vocabulary through its own cached loader. The resulting
-:class:`Knowledge` offers the small interface the chat (``bot.guidance``) and the API (``app.routes.assess``)
-call; its :meth:`Knowledge.assess` is :func:`knowledge.assessment.assess` (the chat's wording of the result is
-``bot.render``).
+routing, guarantees, risk notices, slots, the classifier) the table it reads; none loads one of its own. The story
+extractor (``knowledge.extract``) and the consent reader (``knowledge.consent``) still read their cue vocabulary
+through their own cached loaders. The resulting :class:`Knowledge` offers the small interface the chat
+(``bot.guidance``) and the API (``app.routes.assess``) call; its :meth:`Knowledge.assess` is
+:func:`knowledge.assessment.assess` (the chat's wording of the result is ``bot.render``), and
+:meth:`Knowledge.read_consent` reads the reply to the mediation question ("yes" / "no" / "unclear").
 """
 
 from __future__ import annotations
