@@ -5,14 +5,19 @@ Every field is read from an environment variable of the same name in upper case 
 every field, so the table there stays true.
 
 Placeholder secrets (the shipped defaults) are accepted only when ``APP_ENV=development`` (the default, so
-that ``make run`` works with no configuration); any other ``APP_ENV`` refuses to start with them.
+that ``make run`` works with no configuration) or ``test``; ``production`` refuses to start with them. The one
+exception is ``SESSION_SECRET``: left unset in development, it is generated once per installation and kept in
+``SESSION_SECRET_FILE`` (``var/session_secret``, mode 0600), because it signs the workbench's session cookies and
+the litigants' complaint links, and a secret everybody knows lets anybody forge both.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -84,11 +89,23 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 8.0
 
     # Workbench
-    session_secret: str = PLACEHOLDER
+    session_secret: str = PLACEHOLDER  # in development, unset: generated once into session_secret_file
+    session_secret_file: Path = REPO_ROOT / "var" / "session_secret"
     session_cookie_secure: bool = False  # True behind HTTPS (production)
     session_max_age_s: int = 8 * 3600
 
     max_text_chars: int = 2000  # longer litigant texts are cut with a polite note, never rejected
+
+    @model_validator(mode="before")
+    @classmethod
+    def _installation_secret(cls, data: Any) -> Any:
+        """Development without a SESSION_SECRET: this installation's own, generated on first run."""
+        if not isinstance(data, dict) or data.get("app_env", "development") != "development":
+            return data
+        if data.get("session_secret", PLACEHOLDER) != PLACEHOLDER:
+            return data
+        path = Path(data.get("session_secret_file") or cls.model_fields["session_secret_file"].default)
+        return {**data, "session_secret": installation_secret(path)}
 
     @model_validator(mode="after")
     def _refuse_placeholders(self) -> Settings:
@@ -114,6 +131,31 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+
+def installation_secret(path: Path) -> str:
+    """The random secret kept in ``path``, created (0600, atomically: concurrent first runs agree) if missing."""
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        value = ""
+    if value:
+        return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(secrets.token_urlsafe(48) + "\n")
+    try:
+        os.link(tmp, path)  # fails if another process got there first: then its secret is the one
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise SettingsError(f"{path} is empty: remove it to generate a new session secret")
+    return value
 
 
 @functools.cache
