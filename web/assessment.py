@@ -6,9 +6,10 @@ turns it into what ``record.html`` shows under "当事人看到的类案与评�
 - :func:`similar_cases` — each similar judgment with its case number, court, year, outcome, score, why it was
   found similar and a short gist, and the retrieval trace (semantic and keyword ranks, the fused score) when one
   was stored with it;
-- :func:`assessment_rows` — each part under its label (案由 with the recognition's confidence, 尚缺事实, 诉讼费,
-  诉讼时效, 小额诉讼, 管辖, 证据, 调解, 类似案例, 风险提示, 建议去向, 评估日期), coded values in words and fact
-  names by their labels in ``knowledge/data/slots.yaml``.
+- :func:`assessment_rows` — each part under its label (案由 with the recognition's confidence, 程序去向, 尚缺事实,
+  诉讼费, 诉讼时效, 小额诉讼, 管辖, 证据, 调解, 财产保全, 保证, 被告, 类似案例, 风险提示, 建议去向, 核实标记 — the
+  assessment's notes for staff with their verification tags —, 评估日期), coded values in words and fact names by
+  their labels in ``knowledge/data/slots.yaml``.
 
 The collected facts are the page's own section (``web.pages.fact_rows``), not repeated here. Each part is read with
 its knowledge model; a part missing, or of another shape (a record written by an older version), is left out
@@ -26,11 +27,16 @@ from pydantic import BaseModel, ValidationError
 
 from knowledge.assessment import (
     CauseOut,
+    DayRangeOut,
     EvidenceOut,
     FeeOut,
+    GuaranteeOut,
     JurisdictionOut,
     LimitationOut,
     MediationOut,
+    PartiesOut,
+    PreservationOut,
+    RoutingOut,
     SimilarCaseOut,
     SmallClaimsOut,
 )
@@ -55,7 +61,25 @@ MEDIATION_ROUTE = {
     "labour_mediation_or_arbitration": "劳动争议调解或劳动仲裁",
     "hotline": "先由12368热线了解",
 }
-ROUTE = {"filing": "网上立案", "arbitration": "先申请劳动仲裁", "hotline": "12368热线"}
+ROUTE = {
+    "filing": "网上立案",
+    "arbitration": "先申请劳动仲裁",
+    "hotline": "12368热线",
+    "elsewhere": "先找法院以外的机关（报警、行政复议）或先保护人身安全",
+}
+PROCEDURE = {
+    "civil_suit": "民事起诉",
+    "police": "报警",
+    "admin_reconsideration_or_suit": "行政复议或行政诉讼",
+    "arbitration": "仲裁",
+    "labour_arbitration_first": "先申请劳动仲裁",
+    "appeal": "上诉",
+    "enforcement": "申请执行",
+    "retrial": "申请再审",
+    "protection_order": "申请人身安全保护令",
+    "payment_order": "申请支付令",
+}
+DEFENDANT_KIND = {"person": "自然人", "company": "单位"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,13 @@ def _money(value: float) -> str:
 
 def _date(value: date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _day(value: date | DayRangeOut) -> str:
+    """A day, or the days it lies between (a date the story gave only to its month or year)."""
+    if isinstance(value, DayRangeOut):
+        return f"{_date(value.first)}至{_date(value.last)}之间"
+    return _date(value)
 
 
 def _labels(names: list[str], tables: SlotTables) -> str:
@@ -178,6 +209,8 @@ def _fee(fee: FeeOut) -> Row:
         lines.append(f"案件受理费 {_money(fee.range_yuan[0])}–{_money(fee.range_yuan[1])}")
     if fee.preservation_fee_yuan is not None:
         lines.append(f"财产保全申请费 {_money(fee.preservation_fee_yuan)}")
+    if fee.preservation_basis:
+        lines.append(f"保全费依据：{fee.preservation_basis}")
     lines.append(f"计算依据：{fee.basis}")
     lines.append(f"法律依据：{fee.source}")
     lines += fee.notes
@@ -186,8 +219,17 @@ def _fee(fee: FeeOut) -> Row:
 
 def _limitation(lim: LimitationOut) -> Row:
     lines = [LIMITATION_STATUS.get(lim.status, "无法判断")]
+    if lim.start:
+        lines.append(f"起算日：{_day(lim.start)}")
     if lim.deadline:
         lines.append(f"届满日：{_date(lim.deadline)}")
+    elif lim.deadline_range:
+        lines.append(f"届满日：{_day(lim.deadline_range)}")
+    if lim.interrupted_on:
+        lines.append(f"最后一次重新起算：{_date(lim.interrupted_on)}")
+    if lim.revived_on:
+        lines.append(f"届满后对方同意还款：{_date(lim.revived_on)}（民法典第一百九十二条）")
+    lines += [f"故事中影响时效的事：{_day(e.on)}，{e.what}" for e in lim.events]
     lines.append(lim.basis)
     if lim.interrupted_by:
         lines.append("可使时效重新计算：" + "；".join(lim.interrupted_by))
@@ -209,6 +251,10 @@ def _jurisdiction(j: JurisdictionOut, tables: SlotTables) -> Row:
     lines = [head]
     if j.court:
         lines.append(f"管辖法院：{j.court}")
+    if j.courts and j.courts != [j.court]:
+        lines.append("可以选择的法院：" + "、".join(j.courts))
+    if j.place:
+        lines.append(f"有管辖权的地方：{j.place}")
     if j.missing:
         lines.append("判断管辖还需：" + _labels(j.missing, tables))
     lines.append(j.basis)
@@ -228,6 +274,52 @@ def _mediation(m: MediationOut) -> Row:
     head = "适合调解" if m.suitable else "不一定适合先调解"
     route = MEDIATION_ROUTE.get(m.route)
     return Row("调解", (head, *([f"途径：{route}"] if route else []), *m.reasons, m.note))
+
+
+def _routing(r: RoutingOut) -> Row:
+    lines = [PROCEDURE.get(r.route, "民事起诉"), r.reason]
+    if r.period:
+        lines.append(f"期限：{r.period}" + (f"（自{r.deadline_from}起算）" if r.deadline_from else ""))
+    if r.deadline:
+        left = ""
+        if r.days_left is not None:
+            left = f"（已过{-r.days_left}天）" if r.days_left < 0 else f"（还剩{r.days_left}天）"
+        lines.append(f"期限最后一日：{_date(r.deadline)}{left}")
+    if r.civil_claim_also:
+        lines.append("此外还可以对明确的对方提出民事请求")
+    lines.append(f"依据：{r.basis}")
+    lines += r.notes
+    return Row("程序去向", tuple(lines))
+
+
+def _preservation(p: PreservationOut) -> Row:
+    return Row("财产保全", ("应当先申请财产保全" if p.first else "无需先申请财产保全", p.reason, f"依据：{p.basis}"))
+
+
+def _guarantee(g: GuaranteeOut) -> Row:
+    lines = [g.kind + (f"，保证人：{g.guarantor}" if g.guarantor else ""), g.kind_basis]
+    lines.append(f"保证期间至：{_date(g.period_end)}" if g.period_end else "保证期间尚未起算（主债务未约定还款日期）")
+    lines.append(g.period_basis)
+    open_ = {True: "现在仍可以要求保证人承担责任", False: "已不能要求保证人承担责任"}
+    lines.append(open_[g.claim_open] if g.claim_open is not None else "能否要求保证人承担责任：待定")
+    lines.append(g.claim_basis)
+    lines += g.notes
+    return Row("保证", tuple(lines))
+
+
+def _parties(p: PartiesOut) -> Row:
+    kind = DEFENDANT_KIND.get(p.defendant_kind or "")
+    if p.defendants:
+        lines = ["可列被告：" + "、".join(p.defendants) + (f"（{kind}）" if kind else "")]
+    else:
+        lines = ["可列被告：未能确定（需当事人提供真实姓名或名称）"]
+    if p.defendant_address:
+        lines.append(f"被告住所地：{p.defendant_address}")
+    lines += [f"不列为被告：{n.name}（{n.why}）" for n in p.not_defendants]
+    lines += [f"建议一并起诉：{n.name}（{n.why}；{n.source}）" for n in p.suggested_defendants]
+    if p.note:
+        lines.append(p.note)
+    return Row("被告", tuple(lines))
 
 
 def _similar(assessment: Mapping[str, Any]) -> Row | None:
@@ -254,6 +346,8 @@ def assessment_rows(assessment: Mapping[str, Any] | None, tables: SlotTables) ->
     rows: list[Row | None] = []
     cause = _part(CauseOut, assessment.get("cause"))
     rows.append(_cause(cause) if cause else None)
+    routing = _part(RoutingOut, assessment.get("routing"))
+    rows.append(_routing(routing) if routing else None)
     missing = assessment.get("missing")
     if isinstance(missing, list):
         rows.append(Row("尚缺事实", (_labels([str(m) for m in missing], tables) or "无",)))
@@ -272,6 +366,12 @@ def assessment_rows(assessment: Mapping[str, Any] | None, tables: SlotTables) ->
     rows.append(_evidence(ev) if ev else None)
     m = _part(MediationOut, assessment.get("mediation"))
     rows.append(_mediation(m) if m else None)
+    preservation = _part(PreservationOut, assessment.get("preservation"))
+    rows.append(_preservation(preservation) if preservation else None)
+    guarantee = _part(GuaranteeOut, assessment.get("guarantee"))
+    rows.append(_guarantee(guarantee) if guarantee else None)
+    parties = _part(PartiesOut, assessment.get("parties"))
+    rows.append(_parties(parties) if parties else None)
     rows.append(_similar(assessment))
     risks = assessment.get("risks")
     if isinstance(risks, list) and risks:
@@ -279,6 +379,9 @@ def assessment_rows(assessment: Mapping[str, Any] | None, tables: SlotTables) ->
     route = assessment.get("route")
     if route in ROUTE:
         rows.append(Row("建议去向", (ROUTE[route],)))
+    notes = assessment.get("staff_notes")
+    if isinstance(notes, list) and notes:
+        rows.append(Row("核实标记", tuple(str(n) for n in notes)))
     today = _iso_date(assessment.get("today"))
     if today is not None:
         rows.append(Row("评估日期", (_date(today),)))

@@ -69,6 +69,42 @@ def test_unsure_cause_missing_facts_and_unknown_jurisdiction(tables: SlotTables)
 
 
 def test_a_part_of_another_shape_is_left_out_not_dumped(tables: SlotTables) -> None:
-    odd = {"fee": {"amount": 3}, "route": "elsewhere", "today": "soon", "limitation": "in_time"}
+    odd = {"fee": {"amount": 3}, "route": "court_of_appeal", "today": "soon", "limitation": "in_time"}
     assert assessment_rows(odd, tables) == []
     assert assessment_rows(None, tables) == [] and similar_cases(None) == []
+
+
+def test_routing_guarantee_preservation_parties_and_staff_notes(tables: SlotTables) -> None:
+    assessment = {
+        "routing": {"route": "appeal", "reason": "一审判决不服的可以上诉。", "basis": "民事诉讼法第一百七十一条",
+                    "period": "15日", "deadline_from": "判决书送达之日", "deadline": "2026-12-01", "days_left": -3,
+                    "deadline_passed": True, "notes": []},
+        "limitation": {"status": "in_time", "deadline": None,
+                       "deadline_range": {"from": "2028-03-01", "to": "2028-03-31"},
+                       "start": {"from": "2025-03-01", "to": "2025-03-31"}, "interrupted_on": "2026-01-05",
+                       "basis": "诉讼时效3年。", "rule": "general_3y", "interrupted_by": [],
+                       "events": [{"kind": "demand", "on": "2026-01-05", "what": "微信催要"}]},
+        "preservation": {"first": True, "reason": "对方正在卖房。", "basis": "民事诉讼法第一百零三条"},
+        "guarantee": {"kind": "连带责任保证", "kind_basis": "约定了连带责任。", "guarantor": "赵六", "due_date": None,
+                      "period_end": None, "period_basis": "主债务未约定还款期限。", "claim_open": None,
+                      "claim_basis": "看不出何时向保证人主张过。"},
+        "parties": {"defendants": ["王五"], "defendant_kind": "person", "defendant_address": "新城街道",
+                    "not_defendants": [{"name": "李老板", "why": "只是介绍人"}],
+                    "suggested_defendants": [
+                        {"name": "某保险公司", "why": "交强险", "source": "道路交通安全法第七十六条"}
+                    ]},
+        "route": "elsewhere",
+        "staff_notes": ["支付令的适用条件以法院审查为准 [U]"],
+    }
+    rows = {row.label: row.lines for row in assessment_rows(assessment, tables)}
+    assert rows["程序去向"][:3] == ("上诉", "一审判决不服的可以上诉。", "期限：15日（自判决书送达之日起算）")
+    assert "期限最后一日：2026年12月1日（已过3天）" in rows["程序去向"]
+    assert "起算日：2025年3月1日至2025年3月31日之间" in rows["诉讼时效"]
+    assert "届满日：2028年3月1日至2028年3月31日之间" in rows["诉讼时效"]
+    assert "故事中影响时效的事：2026年1月5日，微信催要" in rows["诉讼时效"]
+    assert rows["财产保全"][0] == "应当先申请财产保全"
+    assert rows["保证"][0] == "连带责任保证，保证人：赵六" and "能否要求保证人承担责任：待定" in rows["保证"]
+    assert rows["被告"][:3] == ("可列被告：王五（自然人）", "被告住所地：新城街道", "不列为被告：李老板（只是介绍人）")
+    assert rows["核实标记"] == ("支付令的适用条件以法院审查为准 [U]",)
+    assert rows["建议去向"][0].startswith("先找法院以外的机关")
+    assert not RAW.search(repr(rows))
