@@ -44,22 +44,26 @@ def _money(a: Any, b: Any) -> bool:
     return a is not None and b is not None and abs(float(a) - float(b)) < 0.5
 
 
-def _get(data: Assessed, *path: str) -> Any:
+_ABSENT = object()
+
+
+def _at(data: Assessed, path: tuple[str, ...]) -> Any:
+    """The value at ``path`` (keys into nested dicts), or ``_ABSENT`` where a key is missing."""
     cur: Any = data
     for key in path:
         if not isinstance(cur, dict) or key not in cur:
-            return None
+            return _ABSENT
         cur = cur[key]
     return cur
 
 
+def _get(data: Assessed, *path: str) -> Any:
+    found = _at(data, path)
+    return None if found is _ABSENT else found
+
+
 def _has(data: Assessed, *path: str) -> bool:
-    cur: Any = data
-    for key in path:
-        if not isinstance(cur, dict) or key not in cur:
-            return False
-        cur = cur[key]
-    return True
+    return _at(data, path) is not _ABSENT
 
 
 def _amount(a: Assessed, want: Any) -> Outcome:

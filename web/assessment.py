@@ -18,7 +18,7 @@ rather than shown as raw JSON.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -109,6 +109,12 @@ def _part(model: type[_M], raw: Any) -> _M | None:
         return model.model_validate(raw)
     except ValidationError:
         return None
+
+
+def _part_row(model: type[_M], raw: Any, render: Callable[[_M], Row]) -> Row | None:
+    """``raw`` read as ``model`` and rendered, or None where it is not one."""
+    part = _part(model, raw)
+    return render(part) if part else None
 
 
 def _money(value: float) -> str:
@@ -344,34 +350,25 @@ def assessment_rows(assessment: Mapping[str, Any] | None, tables: SlotTables) ->
     if not assessment:
         return []
     rows: list[Row | None] = []
-    cause = _part(CauseOut, assessment.get("cause"))
-    rows.append(_cause(cause) if cause else None)
-    routing = _part(RoutingOut, assessment.get("routing"))
-    rows.append(_routing(routing) if routing else None)
+    rows.append(_part_row(CauseOut, assessment.get("cause"), _cause))
+    rows.append(_part_row(RoutingOut, assessment.get("routing"), _routing))
     missing = assessment.get("missing")
     if isinstance(missing, list):
         rows.append(Row("尚缺事实", (_labels([str(m) for m in missing], tables) or "无",)))
     question = assessment.get("next_question")
     if isinstance(question, str) and question:
         rows.append(Row("下一个问题", (question,)))
-    fee = _part(FeeOut, assessment.get("fee"))
-    rows.append(_fee(fee) if fee else None)
-    lim = _part(LimitationOut, assessment.get("limitation"))
-    rows.append(_limitation(lim) if lim else None)
-    sc = _part(SmallClaimsOut, assessment.get("small_claims"))
-    rows.append(_small_claims(sc) if sc else None)
-    j = _part(JurisdictionOut, assessment.get("jurisdiction"))
-    rows.append(_jurisdiction(j, tables) if j else None)
-    ev = _part(EvidenceOut, assessment.get("evidence"))
-    rows.append(_evidence(ev) if ev else None)
-    m = _part(MediationOut, assessment.get("mediation"))
-    rows.append(_mediation(m) if m else None)
-    preservation = _part(PreservationOut, assessment.get("preservation"))
-    rows.append(_preservation(preservation) if preservation else None)
-    guarantee = _part(GuaranteeOut, assessment.get("guarantee"))
-    rows.append(_guarantee(guarantee) if guarantee else None)
-    parties = _part(PartiesOut, assessment.get("parties"))
-    rows.append(_parties(parties) if parties else None)
+    rows += [
+        _part_row(FeeOut, assessment.get("fee"), _fee),
+        _part_row(LimitationOut, assessment.get("limitation"), _limitation),
+        _part_row(SmallClaimsOut, assessment.get("small_claims"), _small_claims),
+        _part_row(JurisdictionOut, assessment.get("jurisdiction"), lambda j: _jurisdiction(j, tables)),
+        _part_row(EvidenceOut, assessment.get("evidence"), _evidence),
+        _part_row(MediationOut, assessment.get("mediation"), _mediation),
+        _part_row(PreservationOut, assessment.get("preservation"), _preservation),
+        _part_row(GuaranteeOut, assessment.get("guarantee"), _guarantee),
+        _part_row(PartiesOut, assessment.get("parties"), _parties),
+    ]
     rows.append(_similar(assessment))
     risks = assessment.get("risks")
     if isinstance(risks, list) and risks:
