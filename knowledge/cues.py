@@ -15,8 +15,29 @@ from knowledge._base import DataModel
 
 
 @functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
+def compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once (cached: cue patterns are few and read on every story)."""
     return re.compile(pattern)
+
+
+def check_patterns(patterns: list[str]) -> list[str]:
+    """``patterns`` unchanged where every one compiles; a ValueError naming the first that does not."""
+    for pattern in patterns:
+        try:
+            compiled(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad cue pattern {pattern!r}: {exc}") from exc
+    return patterns
+
+
+def any_hit(patterns: list[str], text: str) -> bool:
+    """Whether one of ``patterns`` (regular expressions) is found in ``text``."""
+    return any(compiled(p).search(text) for p in patterns)
+
+
+def cue_hits(any_of: list[str], unless: list[str], text: str) -> bool:
+    """One ``any_of`` pattern found in ``text`` and no ``unless`` pattern."""
+    return not any_hit(unless, text) and any_hit(any_of, text)
 
 
 class CueSet(DataModel):
@@ -29,25 +50,12 @@ class CueSet(DataModel):
     @field_validator("any", "unless", "negated")
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                _compiled(pattern)
-            except re.error as exc:
-                raise ValueError(f"bad cue pattern {pattern!r}: {exc}") from exc
-        return patterns
+        return check_patterns(patterns)
 
     def strip_negated(self, text: str) -> str:
         for pattern in self.negated:
-            text = _compiled(pattern).sub("，", text)
+            text = compiled(pattern).sub("，", text)
         return text
 
     def hits(self, text: str) -> bool:
-        text = self.strip_negated(text)
-        if any(_compiled(p).search(text) for p in self.unless):
-            return False
-        return any(_compiled(p).search(text) for p in self.any)
-
-
-def any_hit(patterns: list[str], text: str) -> bool:
-    """Whether one of ``patterns`` (regular expressions) is found in ``text``."""
-    return any(_compiled(p).search(text) for p in patterns)
+        return cue_hits(self.any, self.unless, self.strip_negated(text))

@@ -35,6 +35,7 @@ from pydantic import Field, field_validator
 
 from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.court import Court
+from knowledge.cues import any_hit, check_patterns, compiled, cue_hits
 from knowledge.dates import DateMention, find_dates
 
 Route = Literal[
@@ -51,11 +52,6 @@ Route = Literal[
 ]
 
 
-@functools.cache
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 class Cues(DataModel):
     """Hits when one ``any`` pattern is found and no ``unless`` pattern is."""
 
@@ -65,22 +61,15 @@ class Cues(DataModel):
     @field_validator("any", "unless")
     @classmethod
     def _compile(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            try:
-                _rx(p)
-            except re.error as exc:
-                raise ValueError(f"bad cue pattern {p!r}: {exc}") from exc
-        return patterns
+        return check_patterns(patterns)
 
     def hits(self, text: str) -> bool:
-        if any(_rx(p).search(text) for p in self.unless):
-            return False
-        return any(_rx(p).search(text) for p in self.any)
+        return cue_hits(self.any, self.unless, text)
 
     def first(self, text: str) -> re.Match[str] | None:
-        if any(_rx(p).search(text) for p in self.unless):
+        if any_hit(self.unless, text):
             return None
-        found = [m for p in self.any if (m := _rx(p).search(text))]
+        found = [m for p in self.any if (m := compiled(p).search(text))]
         return min(found, key=lambda m: m.start()) if found else None
 
 
@@ -338,7 +327,7 @@ def _date_near(text: str, today: date, words: str) -> DateMention | None:
     for mention in find_dates(text, today):
         if mention.value > today:
             continue
-        if _rx(words).search(_clause_around(text, mention.start, mention.end)):
+        if compiled(words).search(_clause_around(text, mention.start, mention.end)):
             return mention
     return None
 
@@ -361,6 +350,39 @@ def _days_result(start: date | None, days: int, today: date) -> tuple[date | Non
         return None, None, None
     last = start + timedelta(days=days)
     return last, (last - today).days, today > last
+
+
+def _days_near(text: str, today: date, words: str, days: int) -> tuple[date | None, int | None, bool | None]:
+    """:func:`_days_result` counted from the date the story names next to one of ``words`` (a receipt, a notice)."""
+    known = _date_near(text, today, words)
+    return _days_result(known.value if known else None, days, today)
+
+
+def _counted(
+    route: Route,
+    reason: str,
+    basis: str,
+    *,
+    days: int,
+    deadline_from: str,
+    counted: tuple[date | None, int | None, bool | None],
+    period: str | None = None,
+    **more: Any,
+) -> RoutingResult:
+    """A result with a deadline of ``days`` (period ``{days}日`` unless given); ``counted`` from :func:`_days_near`."""
+    last, left, passed = counted
+    return RoutingResult(
+        route=route,
+        reason=reason,
+        basis=basis,
+        deadline_days=days,
+        deadline_from=deadline_from,
+        period=period or f"{days}日",
+        deadline=last,
+        days_left=left,
+        deadline_passed=passed,
+        **more,
+    )
 
 
 def enforcement_fee(amount: Decimal, rules: Enforcement) -> Decimal:
@@ -413,7 +435,7 @@ def _domestic_violence(text: str, rules: RoutingRules, matters: set[str]) -> Rou
 
 def _court_named(text: str, court: Court, rules: Decisions) -> tuple[str | None, bool]:
     """(the court named as having decided, whether it is this court)."""
-    for m in _rx(rules.court_mention).finditer(text):
+    for m in compiled(rules.court_mention).finditer(text):
         found = court.locate(m.group("place"))
         if found.kind == "local":
             return court.name, True
@@ -424,7 +446,7 @@ def _court_named(text: str, court: Court, rules: Decisions) -> tuple[str | None,
 
 def _property_here(text: str, court: Court, rules: Decisions) -> bool:
     for clause in _CLAUSE_BREAK.split(text):
-        if _rx(rules.property_words).search(clause) and court.locate(clause).kind == "local":
+        if compiled(rules.property_words).search(clause) and court.locate(clause).kind == "local":
             return True
     return False
 
@@ -485,8 +507,7 @@ def _appeal(
 ) -> RoutingResult:
     a = rules.decisions.appeal
     days = a.ruling_days if ruling else a.judgment_days
-    received = _date_near(text, today, rules.decisions.receipt_words)
-    last, left, passed = _days_result(received.value if received else None, days, today)
+    counted = last, left, passed = _days_near(text, today, rules.decisions.receipt_words, days)
     reason = a.reason_ruling if ruling else a.reason_judgment
     notes = [a.where, a.counting]
     if passed:
@@ -504,16 +525,13 @@ def _appeal(
             court=appeal_court,
             basis=f"上诉由{appeal_court}审理，上诉状通过原审法院{via}提出（{a.source}）。",
         )
-    return RoutingResult(
-        route="appeal",
-        reason=reason,
-        basis=a.source,
-        deadline_days=days,
+    return _counted(
+        "appeal",
+        reason,
+        a.source,
+        days=days,
         deadline_from=a.from_ruling if ruling else a.from_judgment,
-        period=f"{days}日",
-        deadline=last,
-        days_left=left,
-        deadline_passed=passed,
+        counted=counted,
         notes=notes,
         fee_note=a.fee_note,
         fee_source=a.fee_source,
@@ -539,7 +557,7 @@ def _enforcement(
     end: date | None = None
     for mention in find_dates(text, today):
         clause = _clause_around(text, mention.start, mention.end)
-        if _DUE_NEAR.search(clause) and not _rx(rules.decisions.receipt_words).search(clause):
+        if _DUE_NEAR.search(clause) and not compiled(rules.decisions.receipt_words).search(clause):
             end = _end_of_period(mention)
     deadline = add_months(end, 12 * e.years) if end else None
     reason = e.reason
@@ -648,27 +666,25 @@ def _admin(text: str, today: date, rules: RoutingRules, matters: set[str]) -> Ro
     a = rules.admin
     if not a.agency.hits(text) or a.not_acts.hits(text) or not a.contest.hits(text):
         return None
-    act = next((act for act in a.acts if any(_rx(p).search(text) for p in act.any)), None)
+    act = next((act for act in a.acts if any(compiled(p).search(text) for p in act.any)), None)
     if act is None:
         return None
-    known = _date_near(text, today, r"送|收到|拿到|下了|发了|开了|作出|通知|知道")
-    last, left, passed = _days_result(known.value if known else None, a.reconsideration_days, today)
+    notice = r"送|收到|拿到|下了|发了|开了|作出|通知|知道"
+    counted = last, _, _ = _days_near(text, today, notice, a.reconsideration_days)
     reason = a.reason
     notes = []
     if a.on_the_spot.hits(text) and act.name == "行政处罚":
         reason = a.first_reason + reason
     if last is not None:
         notes.append(f"按您说的日期，申请行政复议的期限到{cn_date(last)}。")
-    return RoutingResult(
-        route="admin_reconsideration_or_suit",
-        reason=reason,
-        basis=a.source,
-        deadline_days=a.reconsideration_days,
+    return _counted(
+        "admin_reconsideration_or_suit",
+        reason,
+        a.source,
+        days=a.reconsideration_days,
         deadline_from=act.deadline_from,
+        counted=counted,
         period=f"{a.reconsideration_days}日（行政复议）；{a.suit_months}个月（行政诉讼）",
-        deadline=last,
-        days_left=left,
-        deadline_passed=passed,
         notes=notes,
         fee_note=a.fee_note,
         fee_source=a.fee_source,
@@ -695,21 +711,17 @@ def _labour(
     lab = rules.labour
     frozen = frozenset(matters)
     if lab.award_received.hits(text):
-        received = _date_near(text, today, lab.receipt_words)
-        last, left, passed = _days_result(received.value if received else None, lab.award_days, today)
+        counted = last, left, passed = _days_near(text, today, lab.receipt_words, lab.award_days)
         reason = lab.award_reason
         if last is not None and not passed:
             reason += f"按您说的收到日期，起诉期限到{cn_date(last)}，还剩{left}天。"
-        return RoutingResult(
-            route="civil_suit",
-            reason=reason,
-            basis=lab.award_source,
-            deadline_days=lab.award_days,
+        return _counted(
+            "civil_suit",
+            reason,
+            lab.award_source,
+            days=lab.award_days,
             deadline_from=lab.award_from,
-            period=f"{lab.award_days}日",
-            deadline=last,
-            days_left=left,
-            deadline_passed=passed,
+            counted=counted,
             matters=frozen,
         )
     if arbitration_first:
