@@ -26,6 +26,7 @@ from typing import Literal
 
 from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.cn_numbers import parse_number
+from knowledge.cues import compiled
 from knowledge.dates import DateMention, find_dates
 from knowledge.routing import Cues, add_months, cn_date
 
@@ -100,11 +101,6 @@ def load_guarantee_rules(path: Path = DATA_DIR / "guarantee.yaml") -> GuaranteeR
     return load_model(GuaranteeRules, path)
 
 
-@functools.cache
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 @dataclass(frozen=True, slots=True)
 class GuaranteeResult:
     kind: Kind
@@ -141,7 +137,7 @@ def _guarantor_name(text: str, rules: GuaranteeRules) -> str | None:
     name = f"(?P<name>[{rules.surnames}][一-龥]{{1,2}}?)"
     found: list[tuple[int, str]] = []
     for frame in rules.name_frames:
-        m = _rx(frame.replace("{name}", name)).search(text)
+        m = compiled(frame.replace("{name}", name)).search(text)
         if m:
             found.append((m.start("name"), m.group("name")))
     return min(found)[1] if found else None
@@ -161,25 +157,25 @@ def _due_date(text: str, mentions: list[DateMention], rules: GuaranteeRules) -> 
     moved = False
     for m in mentions:
         before = text[max(0, m.start - 8) : m.start]
-        if _rx(rules.period.agreed_until_before).search(before):
+        if compiled(rules.period.agreed_until_before).search(before):
             continue
-        if _rx(rules.due.moved).search(before):
+        if compiled(rules.due.moved).search(before):
             moved = True
             continue
-        if due is None and _rx(rules.due.after).search(text[m.end : m.end + 12]):
+        if due is None and compiled(rules.due.after).search(text[m.end : m.end + 12]):
             due = m
     return due, moved
 
 
 def _agreed_until(text: str, mentions: list[DateMention], rules: GuaranteeRules) -> DateMention | None:
     for m in mentions:
-        if _rx(rules.period.agreed_until_before).search(text[max(0, m.start - 8) : m.start]):
+        if compiled(rules.period.agreed_until_before).search(text[max(0, m.start - 8) : m.start]):
             return m
     return None
 
 
 def _span_months(text: str, rules: GuaranteeRules) -> int | None:
-    m = _rx(rules.period.agreed_span).search(text)
+    m = compiled(rules.period.agreed_span).search(text)
     if m is None:
         return None
     raw = m.group("n")
@@ -195,7 +191,7 @@ def _span_months(text: str, rules: GuaranteeRules) -> int | None:
 
 
 def _refers_to_guarantor(clause: str, name: str | None, rules: GuaranteeRules) -> bool:
-    return bool(_rx(rules.acts.guarantor_words).search(clause)) or bool(name and name in clause)
+    return bool(compiled(rules.acts.guarantor_words).search(clause)) or bool(name and name in clause)
 
 
 def _acted(
@@ -205,9 +201,9 @@ def _acted(
     did = False
     dates: list[DateMention] = []
     for _start, clause in _clauses(text):
-        if not _rx(pattern).search(clause) or _rx(rules.acts.negated).search(clause):
+        if not compiled(pattern).search(clause) or compiled(rules.acts.negated).search(clause):
             continue
-        if _rx(rules.acts.intent).search(clause):
+        if compiled(rules.acts.intent).search(clause):
             continue
         if _refers_to_guarantor(clause, name, rules) != about_guarantor:
             continue
@@ -234,7 +230,7 @@ def _period(text: str, mentions: list[DateMention], due: date, rules: GuaranteeR
     elif span is not None:
         period_end = add_months(due, span)
         basis = f"约定保证期间为到期后{span}个月（民法典第六百九十二条第二款）"
-    elif _rx(p.unclear).search(text):
+    elif compiled(p.unclear).search(text):
         basis = f"约定“保证到还清为止”属于约定不明确，保证期间为借款到期后六个月（{p.unclear_source}）"
     return period_end, basis + f"，至{cn_date(period_end)}止。"
 
@@ -284,25 +280,19 @@ def assess_guarantee(
         notes.append(rules.guarantor_note)
     if kind == "一般保证":
         notes.append(rules.general_note)
-    if moved and not _rx(rules.due.moved_with_consent).search(text):
+    if moved and not compiled(rules.due.moved_with_consent).search(text):
         notes.append(f"{rules.period.extension_note}（{rules.period.extension_source}）")
 
-    p = rules.period
+    period_end: date | None = None
+    claim_open: bool | None = True
     if due is None:
-        return GuaranteeResult(
-            kind=kind,
-            kind_basis=f"{kind_reason}（{kind_source}）",
-            guarantor=name,
-            due_date=None,
-            period_end=None,
-            period_basis=f"{p.no_due_reason}（{p.no_due_source}）",
-            claim_open=True,
-            claim_basis=rules.reasons.open_general if kind == "一般保证" else rules.reasons.open_joint,
-            notes=notes,
-            source=rules.source,
-        )
-    period_end, period_basis = _period(text, mentions, due, rules)
-    claim_open, basis = _claim(text, today, kind, name=name, period_end=period_end, rules=rules)
+        p = rules.period
+        period_basis = f"{p.no_due_reason}（{p.no_due_source}）"
+        claim_basis = rules.reasons.open_general if kind == "一般保证" else rules.reasons.open_joint
+    else:
+        period_end, period_basis = _period(text, mentions, due, rules)
+        claim_open, basis = _claim(text, today, kind, name=name, period_end=period_end, rules=rules)
+        claim_basis = f"{basis}（民法典第六百九十三条）"
     return GuaranteeResult(
         kind=kind,
         kind_basis=f"{kind_reason}（{kind_source}）",
@@ -311,7 +301,7 @@ def assess_guarantee(
         period_end=period_end,
         period_basis=period_basis,
         claim_open=claim_open,
-        claim_basis=f"{basis}（民法典第六百九十三条）",
+        claim_basis=claim_basis,
         notes=notes,
         source=rules.source,
     )
