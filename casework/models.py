@@ -80,6 +80,8 @@ class CaseRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # filings: the random half of the person's download link (casework.links); only the database holds it
+    download_key: Mapped[str | None] = mapped_column(String(32), default=None)
 
     parties: Mapped[list[CaseParty]] = relationship(
         back_populates="record", order_by="CaseParty.id", cascade="all, delete-orphan"

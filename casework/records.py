@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from casework.links import new_download_key
 from casework.machine import Kind, lifecycle
 from casework.models import CaseEvent, CaseRecord, DisputeKey
 from casework.parties import dispute_keys
@@ -83,6 +84,8 @@ def insert_record(
     record.claims = [mask_text(c) for c in record.claims or []]
     record.evidence = mask_deep(record.evidence or [])
     record.facts_and_reasons = mask_text(record.facts_and_reasons or "")
+    if record.kind == Kind.FILING and not record.download_key:
+        record.download_key = new_download_key()
     dedupe_key = record.dedupe_key
     try:
         with session.begin_nested():

@@ -219,7 +219,7 @@ def create_handoff(
 def _ref_for_person(record: CaseRecord, settings: Settings, now: datetime, *, created: bool) -> RecordRef:
     lc = lifecycle(record.kind)
     message = render(lc.on_create.reply, text_context(record, lc)) if created else None
-    path = download_path(settings.session_secret, record.id) if record.kind == Kind.FILING else None
+    path = download_path(settings.session_secret, record)
     return to_ref(record, now=now, message=message, created=created, download_path=path)
 
 

@@ -20,8 +20,8 @@ from app.notify import LOCAL_PREFIXES
 from bot.wechat.outbox import deliveries
 from casework import access
 from casework.complaint import build_draft, document_lines, missing_items, render_docx
-from casework.errors import PermissionDenied, RecordNotFound, TransitionInputError
-from casework.links import record_id_from_token
+from casework.errors import PermissionDenied, TransitionInputError
+from casework.links import open_download
 from casework.machine import Kind, lifecycle
 from casework.models import CaseRecord
 from casework.queries import (
@@ -350,13 +350,11 @@ def complaint_download(request: Request, record_id: int) -> Response:
 
 @router.get("/c/{token}")
 def person_download(request: Request, token: str) -> Response:
-    """The person's own complaint draft, through the signed link sent in the chat (no login)."""
+    """The person's own complaint draft, through the link sent in the chat (no login; casework.links checks the
+    signature, the record's own key and that the record is not withdrawn)."""
     settings = app_settings(request)
-    record_id = record_id_from_token(settings.session_secret, token)
     with unit_of_work(factory(request)) as db:
-        record = db.get(CaseRecord, record_id)
-        if record is None or record.kind != Kind.FILING:
-            raise RecordNotFound(f"no filing {record_id}", "没有找到这份起诉状。")
+        record = open_download(db, settings.session_secret, token)
         audit(db, f"{record.channel}:{record.user_id}", "complaint.download", record.ref)
         response = _docx_response(record, court_name(request), PiiCipher(settings.pii_key))
     return response

@@ -12,7 +12,7 @@ from docx import Document
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from casework.links import download_path
+from casework.links import PATH_PREFIX, download_path, download_token
 from casework.models import CaseRecord
 from core.audit import AuditEvent
 from core.db import utcnow
@@ -357,12 +357,17 @@ def test_others_cannot_download(browser, records) -> None:  # type: ignore[no-un
     assert browser("op1").get(f"/workbench/records/{records['filing']}/complaint.docx").status_code == 403
 
 
-def test_person_downloads_through_the_signed_link(app, records, settings) -> None:  # type: ignore[no-untyped-def]
+def test_person_downloads_through_the_signed_link(app, records, settings, factory) -> None:  # type: ignore[no-untyped-def]
     client = TestClient(app, follow_redirects=False)
-    good = client.get(download_path(settings.session_secret, records["filing"]))
-    assert good.status_code == 200 and good.content[:2] == b"PK"
-    assert client.get(download_path("another-secret", records["filing"])).status_code == 404
-    assert client.get(download_path(settings.session_secret, records["referral"])).status_code == 404
+    with factory() as s:
+        filing, referral = s.get(CaseRecord, records["filing"]), s.get(CaseRecord, records["referral"])
+        assert filing is not None and referral is not None and filing.download_key
+        good = client.get(download_path(settings.session_secret, filing))
+        assert good.status_code == 200 and good.content[:2] == b"PK"
+        assert client.get(download_path("another-secret", filing)).status_code == 404
+        assert download_path(settings.session_secret, referral) is None
+        referral_link = PATH_PREFIX + download_token(settings.session_secret, referral.id, filing.download_key)
+        assert client.get(referral_link).status_code == 404
     assert client.get("/workbench/c/..%2F..%2Fetc%2Fpasswd").status_code == 404
 
 
