@@ -90,34 +90,20 @@ def test_correction_overwrites_the_amount() -> None:
     assert new["claim_amount_yuan"] == 30000.0 and new["due_date"] == "2025-12-31"
 
 
-def test_correction_of_the_place_just_asked() -> None:
-    slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "defendant_place")
+@pytest.mark.parametrize(
+    ("name", "said", "before", "after"),
+    [
+        ("defendant_place", "说错了，是武陟", "修武县", "武陟"),
+        ("due_date", "不对，是前年年底", "2025-12-31", "2024-12-31"),
+    ],
+    ids=["place", "date"],
+)
+def test_correction_of_the_slot_just_asked(name: str, said: str, before: str, after: str) -> None:
+    slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == name)
     new = apply_correction(
-        LOAN,
-        "说错了，是武陟",
-        {"defendant_place": "修武县"},
-        TODAY,
-        last_slot=slot,
-        court=COURT,
-        causes=CAUSES,
-        tables=TABLES,
+        LOAN, said, {name: before}, TODAY, last_slot=slot, court=COURT, causes=CAUSES, tables=TABLES
     )
-    assert new["defendant_place"] == "武陟"
-
-
-def test_correction_of_the_date_just_asked() -> None:
-    slot = next(s for s in load_slot_tables().for_cause(LOAN) if s.name == "due_date")
-    new = apply_correction(
-        LOAN,
-        "不对，是前年年底",
-        {"due_date": "2025-12-31"},
-        TODAY,
-        last_slot=slot,
-        court=COURT,
-        causes=CAUSES,
-        tables=TABLES,
-    )
-    assert new["due_date"] == "2024-12-31"
+    assert new[name] == after
 
 
 def test_wage_intake_asks_end_date_only_after_leaving() -> None:
