@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,13 @@ def make_test_settings(tmp: Path, **overrides: object) -> Settings:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return make_test_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def product_settings() -> Callable[..., Settings]:
+    """:func:`make_test_settings` as a fixture — ``product_settings(tmp, **overrides)`` — for the tests that run the
+    project's own app (``server.create_app``) from a module-scoped fixture with a folder of their own."""
+    return make_test_settings
 
 
 @pytest.fixture(scope="session")

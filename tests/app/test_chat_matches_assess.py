@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -51,16 +51,10 @@ STORIES = _dev_stories()
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    tmp = tmp_path_factory.mktemp("same")
-    settings = Settings(
-        app_env="test",
-        database_url=f"sqlite:///{tmp / 'bot.sqlite3'}",
-        chroma_path=str(tmp / "chroma"),
-        bm25_path=str(tmp / "bm25"),
-        embedding_model="fake",
-        auto_ingest=False,
-    )
+def client(
+    tmp_path_factory: pytest.TempPathFactory, product_settings: Callable[..., Settings]
+) -> Iterator[TestClient]:
+    settings = product_settings(tmp_path_factory.mktemp("same"))
     with TestClient(create_app(settings)) as c:
         yield c
 

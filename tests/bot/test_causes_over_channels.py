@@ -39,15 +39,11 @@ _ids = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    tmp = tmp_path_factory.mktemp("causes")
-    settings = Settings(
-        app_env="test",
-        database_url=f"sqlite:///{tmp / 'bot.sqlite3'}",
-        chroma_path=str(tmp / "chroma"),
-        bm25_path=str(tmp / "bm25"),
-        embedding_model="fake",
-        auto_ingest=False,
+def client(
+    tmp_path_factory: pytest.TempPathFactory, product_settings: Callable[..., Settings]
+) -> Iterator[TestClient]:
+    settings = product_settings(
+        tmp_path_factory.mktemp("causes"),
         wechat_token=ACCOUNT.token,
         wechat_encoding_aes_key=ACCOUNT.aes_key,
         wechat_appid=ACCOUNT.appid,
