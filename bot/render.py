@@ -17,6 +17,8 @@ module only chooses them and fills in the figures. Every part stays under :data:
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import TYPE_CHECKING
 
 from knowledge.causes import OTHER
@@ -34,6 +36,14 @@ _CIRCLED = "①②③④⑤"
 _COUNTING_RULES = "开始的当天不计入"
 _PROVINCE_SOURCE = "（河南省"
 _FEE_RELIEF_WORDS = ("不预交", "免交", "缓交")
+# The fee figure at the end of the preservation basis's computing clause (the chat states it once itself).
+_PRESERVATION_FEE_TAIL = re.compile(r"，保全申请费约[^，]*$")
+# A routing note about violence in the family (knowledge/data/routing.yaml): the routes then lead with safety.
+_VIOLENCE = "家庭暴力"
+# Limitation rules whose period no demand or acknowledgement restarts.
+_NO_RESTART = {"labour_award_15d", "no_limitation", "wages_during_employment"}
+# The article a guarantee's claim basis cites, in its last full-width parentheses.
+_ARTICLE = re.compile(r"（([^（）]*第[^（）]*条[^（）]*)）")
 
 
 def _fit(text: str, limit: int = MAX_PART_CHARS) -> str:
@@ -89,15 +99,32 @@ def _cause_part(a: Assessment) -> str:
     )
 
 
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _routed(a: Assessment) -> bool:
+    """The assessment routes the matter away from a new civil suit here (its limitation is the route's period)."""
+    return a.routing.route != "civil_suit" and a.limitation.rule.startswith("routing:")
+
+
 def _limitation_head(a: Assessment) -> str:
     lim = a.limitation
+    if lim.status == "not_applicable":
+        return say("assessment_limitation_routed") if _routed(a) else say("assessment_limitation_no_period")
     if lim.status == "in_time" and lim.deadline:
         deadline = lim.deadline
         return say("assessment_limitation_in_time", year=deadline.year, month=deadline.month, day=deadline.day)
+    if lim.status == "in_time" and lim.deadline_range:
+        rng = lim.deadline_range
+        return say("assessment_limitation_in_time_range", low=_day(rng.first), high=_day(rng.last))
     if lim.status == "in_time":
         return say("assessment_limitation_no_period")
     if lim.status == "expired":
         return say("assessment_limitation_expired")
+    if lim.deadline_range:
+        rng = lim.deadline_range
+        return say("assessment_limitation_range_unknown", low=_day(rng.first), high=_day(rng.last))
     return say("assessment_limitation_unknown")
 
 
@@ -112,7 +139,18 @@ def _evidence_text(a: Assessment) -> str:
 
 def _limitation_part(a: Assessment) -> str:
     lim = a.limitation
-    restart = say("assessment_limitation_restart") if lim.status != "in_time" or lim.deadline else ""
+    restarts = lim.status != "not_applicable" and lim.rule_tag not in _NO_RESTART
+    restart = say("assessment_limitation_restart") if restarts and (lim.status != "in_time" or lim.deadline) else ""
+    if _routed(a):  # the basis repeats the routing reason shown first
+        return _fit(
+            say(
+                "assessment_limitation",
+                limitation=_limitation_head(a),
+                restart="",
+                basis="",
+                evidence=_evidence_text(a),
+            ).replace("（）", "")
+        )
     basis = lim.basis.split(_COUNTING_RULES)[0].rstrip("，。 ")
     return _fit(
         say(
@@ -138,9 +176,19 @@ def _fee_text(a: Assessment) -> str:
     extra = [n for n in fee.notes if any(word in n for word in _FEE_RELIEF_WORDS)]
     if extra:
         text += extra[0]
-    if fee.preservation_fee_yuan is not None:
+    if fee.preservation_fee_yuan is not None and not a.preservation.first:
         text += say("assessment_fee_preservation", fee=_money(fee.preservation_fee_yuan))
     return text
+
+
+def _preservation_text(a: Assessment) -> str:
+    """Assets being moved now: preservation first, with its fee (a property or an act preservation's)."""
+    kept, basis = a.fee.preservation_fee_yuan, a.fee.preservation_basis
+    figure = f"{_money(kept)}元" if kept is not None else ""
+    sentence = next((x for x in (basis or "").split("。") if figure and figure in x), "")
+    how = _PRESERVATION_FEE_TAIL.sub("", sentence.split("：")[0])
+    fee = say("assessment_preservation_fee", fee=_money(kept), basis=how) if kept is not None else ""
+    return say("assessment_preservation_first", reason=a.preservation.reason, fee=fee)
 
 
 def _small_claims_text(a: Assessment) -> str:
@@ -158,14 +206,82 @@ def _small_claims_text(a: Assessment) -> str:
 def _jurisdiction_text(a: Assessment) -> str:
     j = a.jurisdiction
     if j.competent is False and not j.arbitration_first:
-        return say("assessment_jurisdiction_elsewhere", court=j.court, basis=j.basis)
+        if j.court:
+            return say("assessment_jurisdiction_elsewhere", court=j.court, basis=j.basis)
+        if j.place:
+            return say("assessment_jurisdiction_place", place=j.place, basis=j.basis)
     return j.basis
 
 
 def _fee_part(a: Assessment) -> str:
-    return _fit(
-        say("assessment_fee", fee=_fee_text(a), small_claims=_small_claims_text(a), jurisdiction=_jurisdiction_text(a))
+    if _routed(a):  # no civil fee, small claims or court of a suit: what the route costs, and where, if it says
+        j = a.jurisdiction
+        where = "" if j.basis == a.routing.reason else say("assessment_jurisdiction_line", jurisdiction=j.basis)
+        return _fit(say("assessment_fee_routed", fee=a.fee.basis, jurisdiction=where))
+    text = say(
+        "assessment_fee", fee=_fee_text(a), small_claims=_small_claims_text(a), jurisdiction=_jurisdiction_text(a)
     )
+    if a.preservation.first:
+        text = _preservation_text(a) + "\n" + text
+    return _fit(text)
+
+
+def _violence(a: Assessment) -> bool:
+    return a.routing.route == "protection_order" or any(_VIOLENCE in n for n in a.routing.notes)
+
+
+def _routing_part(a: Assessment) -> str | None:
+    """What to do first when the matter is not a civil suit here (the route's reason, its deadline and notes), or
+    when the routing adds a warning to a suit (violence in the family); None otherwise."""
+    r = a.routing
+    if r.route == "civil_suit" and not _violence(a):
+        return None
+    reason = "" if r.route == "civil_suit" else r.reason
+    deadline = ""
+    if r.period and r.deadline_from:
+        last = ""
+        if r.deadline is not None and r.deadline_passed:
+            last = say("assessment_routing_passed", year=r.deadline.year, month=r.deadline.month, day=r.deadline.day)
+        elif r.deadline is not None and r.days_left is not None:
+            d = r.deadline
+            last = say("assessment_routing_days_left", year=d.year, month=d.month, day=d.day, days=r.days_left)
+        deadline = say("assessment_routing_deadline", period=r.period, start=r.deadline_from, last=last)
+    shown = r.notes if r.route != "civil_suit" else [n for n in r.notes if _VIOLENCE in n]
+    notes = "".join(say("assessment_routing_note", note=n) for n in shown)
+    return _fit(say("assessment_routing", reason=reason, deadline=deadline, notes=notes).replace("】\n· ", "】"))
+
+
+def _guarantee_line(a: Assessment) -> str | None:
+    g = a.guarantee
+    if g is None:
+        return None
+    if g.period_end is not None:
+        end = g.period_end
+        period = say("assessment_guarantee_period", year=end.year, month=end.month, day=end.day)
+    else:
+        period = say("assessment_guarantee_no_period")
+    states = {True: "assessment_guarantee_open", False: "assessment_guarantee_closed"}
+    state = states[g.claim_open] if g.claim_open is not None else "assessment_guarantee_unknown"
+    claim = say(state, basis=g.claim_basis)
+    return say("assessment_guarantee", who=g.guarantor or "", kind=g.kind, period=period, claim=claim)
+
+
+def _parties_part(a: Assessment) -> str | None:
+    """Who else to sue and why, who not to sue, and the guarantor's position, in short lines; None if nothing."""
+    lines: list[str] = []
+    guarantee = _guarantee_line(a)
+    if guarantee:
+        lines.append(guarantee)
+    p = a.parties
+    if p is not None:
+        lines += [
+            say("assessment_parties_suggested", name=s.name, why=s.why.rstrip("。"), source=s.source)
+            for s in p.suggested_defendants
+        ]
+        lines += [say("assessment_parties_not", name=n.name, why=n.why) for n in p.not_defendants]
+    if not lines:
+        return None
+    return _fit(say("assessment_parties", lines="\n".join(lines)))
 
 
 def _risks_part(a: Assessment) -> str:
@@ -185,6 +301,13 @@ def _risks_part(a: Assessment) -> str:
 
 def _routes_part(a: Assessment) -> str:
     m = a.mediation
+    if _violence(a) and a.routing.route in ("civil_suit", "protection_order"):
+        return say("assessment_routes_violence")
+    if _routed(a):
+        filing = say("assessment_routes_routed_filing") if a.routing.civil_claim_also else ""
+        mediation = say("assessment_routes_routed_mediation") if m.suitable else ""
+        choices = "、".join(x for x, on in (("1", bool(mediation)), ("2", bool(filing)), ("3", True)) if on)
+        return _fit(say("assessment_routes_routed", filing=filing, mediation=mediation, choices=choices))
     if m.route == "labour_mediation_or_arbitration":
         mediation = say("assessment_mediation_labour")
     elif m.suitable:
@@ -201,7 +324,17 @@ def _routes_part(a: Assessment) -> str:
 
 def render_assessment(assessment: Assessment) -> list[str]:
     """The assessment as a few short plain-Chinese parts (see the module docstring)."""
+    lead = _routing_part(assessment)
     parts = [_cause_part(assessment), _limitation_part(assessment), _fee_part(assessment)]
+    if lead is not None and assessment.routing.route == "labour_arbitration_first":
+        parts[1] = lead + "\n" + parts[1]  # arbitration first, then the arbitration's own one-year period
+    elif lead is not None:  # the route (or the person's safety) comes before anything about a suit
+        parts.insert(0, lead)
+    extra = _parties_part(assessment)
+    if extra is not None and len(parts[-1]) + len(extra) < MAX_PART_CHARS:  # with the fee and the court
+        parts[-1] += "\n" + extra
+    elif extra is not None:
+        parts.append(extra)
     if assessment.risks:
         parts.append(_risks_part(assessment))
     parts.append(_routes_part(assessment))

@@ -101,3 +101,78 @@ def test_templates_exist_and_render() -> None:
         assert name in prompts.names()
     out = prompts.load("assessment_fee", fee="F", small_claims="S", jurisdiction="J")
     assert out == "【诉讼费】F\n【小额诉讼】S\n【管辖】J"
+
+
+# -- the assessment's newer parts, as the person reads them (fresh stories, assessed by the real knowledge) --------
+def _read(knowledge: Knowledge, story: str) -> tuple[list[str], str]:
+    parts = render_assessment(knowledge.assess(story, None, TODAY))
+    assert all(0 < len(p) <= MAX_PART_CHARS for p in parts)
+    return parts, "\n".join(parts)
+
+
+def test_telecom_fraud_leads_with_the_police_and_shows_no_suit(knowledge: Knowledge) -> None:
+    parts, text = _read(
+        knowledge, "昨天接到自称公安局的电话，说我涉嫌洗钱，让我把12万转到安全账户，转完对方就联系不上了"
+    )
+    assert parts[0].startswith("【先看这里】") and "110" in parts[0]
+    assert "还不能判断时效" not in text and "三年诉讼时效" in text and "会让时效重新计算" not in text
+    assert "【小额诉讼】" not in text and "受理费约" not in text
+    assert "1. 人民调解" not in text and "请回复数字 3。" in parts[-1]
+
+
+def test_appeal_shows_its_deadline_and_days_left(knowledge: Knowledge) -> None:
+    parts, text = _read(knowledge, "我和邻居打官司，一审判决书5天前收到的，判我赔他两万，我不服")
+    assert parts[0].startswith("【先看这里】")
+    assert "【期限】15日，从判决书送达之日起算，最后一天是2026年12月4日，还剩10天。" in parts[0]
+    assert "上诉状通过原审法院" in parts[0]  # the routing's notes
+    assert "还不能判断时效" not in text and "【小额诉讼】" not in text and "网上立案" not in text
+
+
+def test_domestic_violence_leads_with_safety_never_with_mediation(knowledge: Knowledge) -> None:
+    parts, _ = _read(knowledge, "老公喝了酒就打我，上周又把我打伤了，我想离婚，他住在山阳区")
+    assert parts[0].startswith("【先看这里】") and "110" in parts[0] and "人身安全保护令" in parts[0]
+    assert "110" in parts[-1] and "人民调解" not in parts[-1] and "请回复数字 2 或 3" in parts[-1]
+
+
+def test_guarantor_whose_period_ran_out(knowledge: Knowledge) -> None:
+    _, text = _read(
+        knowledge, "2024年5月借给刘强8万，约定2025年5月1日还，他表哥张伟签字做担保人，没写担保方式，到现在没还"
+    )
+    assert "保证人张伟：一般保证。保证期间到2025年11月1日。" in text
+    assert "已经不能再要求保证人承担保证责任" in text and "民法典第六百九十三条" in text
+
+
+def test_assets_being_moved_put_preservation_first(knowledge: Knowledge) -> None:
+    _, text = _read(knowledge, "借给李明6万块，他现在正在偷偷卖房子转移财产，他住山阳区")
+    assert "【先申请保全】" in text and "保全费约620元" in text
+    assert text.index("【先申请保全】") < text.index("【诉讼费】")
+    assert "如申请财产保全" not in text  # said once, as the first step
+
+
+def test_act_preservation_costs_thirty_yuan(knowledge: Knowledge) -> None:
+    a = knowledge.assess("借给李明6万块，他现在正在偷偷卖房子转移财产，他住山阳区", None, TODAY)
+    basis = "请求法院责令或禁止对方作出一定行为（行为保全），不涉及财产数额，每件30元（诉讼费用交纳办法第十四条）。"
+    fee = a.fee.model_copy(update={"preservation_fee_yuan": 30.0, "preservation_basis": basis})
+    text = "\n".join(render_assessment(a.model_copy(update={"fee": fee})))
+    assert "保全费约30元（请求法院责令或禁止对方作出一定行为（行为保全）" in text
+
+
+def test_a_court_elsewhere_known_only_by_its_place(knowledge: Knowledge) -> None:
+    a = knowledge.assess("网上买的冰箱坏了，商家在广州市，要退货退款3000元", None, TODAY)
+    j = a.jurisdiction.model_copy(update={"competent": False, "court": None, "place": "广州市"})
+    text = "\n".join(render_assessment(a.model_copy(update={"jurisdiction": j})))
+    assert "请向广州市有管辖权的基层人民法院起诉" in text and "None" not in text
+
+
+def test_support_has_no_limitation_and_no_restart_tip(knowledge: Knowledge) -> None:
+    _, text = _read(knowledge, "我和前夫离婚了，孩子跟我，他一直不给抚养费，想要抚养费，他住山阳区")
+    assert "这类请求目前没有诉讼时效问题" in text
+    assert "还不能判断时效" not in text and "会让时效重新计算" not in text
+
+
+def test_a_deadline_range_that_straddles_today(knowledge: Knowledge) -> None:
+    a = knowledge.assess("借给李明6万块，他住山阳区", None, TODAY)
+    rng = {"from": date(2026, 11, 1), "to": date(2026, 11, 30)}
+    lim = a.limitation.model_validate({**a.limitation.model_dump(), "status": "unknown", "deadline_range": rng})
+    text = "\n".join(render_assessment(a.model_copy(update={"limitation": lim})))
+    assert "期限届满日在2026年11月1日到2026年11月30日之间" in text and "需要知道关键日期" not in text
