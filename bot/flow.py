@@ -215,7 +215,7 @@ NEXT_OR_ASSESS = frozenset({S.INTAKE, S.CHOOSE_ROUTE})
 def ask_next_or_assess(ctx: StepContext, c: Consultation, *before: str) -> Step:
     """The next missing fact's question, or — when none is left — the assessment and the routes. ``before`` are
     reply parts to send first (an acknowledgement). Leads to ``NEXT_OR_ASSESS``."""
-    slot = guidance.next_question(ctx.services.knowledge, c)
+    slot = guidance.next_question(ctx.services.knowledge, c, ctx.today)
     if slot is not None:
         asked = c.asked if slot.name in c.asked else (*c.asked, slot.name)
         c = c.replace(asking=slot.name, asked=asked)
@@ -323,13 +323,26 @@ def _choose_route(ctx: StepContext, c: Consultation) -> Step:
 
 
 def _mediation_consent(ctx: StepContext, c: Consultation) -> Step:
+    """The answer to the mediation question read by meaning (``Knowledge.read_consent``; a changed mind by
+    ``read_consent_change``), the bare words of ``commands.yaml`` (是 / 不) as a fallback; a correction of a fact
+    typed here takes the correction path; an unclear answer is asked again, saying it is free and voluntary."""
+    knowledge = ctx.services.knowledge
     words = prompts.commands()
     answer = norm(ctx.text)
-    if answer in words.deny:
+    stance = knowledge.read_consent_change(ctx.text) or knowledge.read_consent(ctx.text)
+    if stance == "unclear" and answer in words.deny:
+        stance = "no"
+    elif stance == "unclear" and (answer.startswith(words.consent) or answer in words.affirm):
+        stance = "yes"
+    if stance == "no":
         return Step(S.CHOOSE_ROUTE, Outgoing.of(say("mediation_declined"), quick=("2", "3")), c)
-    if not (answer.startswith(words.consent) or answer in words.affirm):
-        return _stay(ctx, c, Outgoing.of(say("mediation_consent_again")))
-    return hand_off(ctx, c, "referral", area=ctx.services.knowledge.find_area(ctx.text))
+    if stance == "unclear":
+        corrected = guidance.correct(knowledge, c, ctx.text, ctx.today)
+        if corrected is not None:
+            return ask_next_or_assess(ctx, corrected, say("corrected"))
+        again = "\n".join((say("mediation_consent_unclear"), say("mediation_consent_again")))
+        return _stay(ctx, c, Outgoing.of(again, quick=_quick("agree", "cancel")))
+    return hand_off(ctx, c, "referral", area=knowledge.find_area(ctx.text))
 
 
 def _filing_form(ctx: StepContext, c: Consultation) -> Step:
@@ -383,7 +396,7 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.CONFIRM_CAUSE: NEXT_OR_ASSESS | {S.CHOOSE_ROUTE},
     S.INTAKE: NEXT_OR_ASSESS,
     S.CHOOSE_ROUTE: NEXT_OR_ASSESS | {S.MEDIATION_CONSENT, S.FILING_FORM, S.TICKET_DESC},
-    S.MEDIATION_CONSENT: frozenset({S.DONE, S.CHOOSE_ROUTE}),
+    S.MEDIATION_CONSENT: NEXT_OR_ASSESS | {S.DONE, S.CHOOSE_ROUTE},
     S.FILING_FORM: frozenset({S.FILING_CONFIRM}),
     S.FILING_CONFIRM: frozenset({S.DONE, S.FILING_FORM}),
     S.TICKET_DESC: frozenset({S.DONE}),

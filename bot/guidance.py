@@ -107,11 +107,32 @@ def extract_facts(knowledge: Knowledge, story: str, cause: str | None, today: da
     return dict(knowledge.extract(story, cause, today))
 
 
-def next_question(knowledge: Knowledge, c: Consultation) -> Slot | None:
-    """The next slot to ask, never one already asked or skipped; None when the intake is done."""
+MEDIATION_WILLING = "mediation_willing"
+
+
+def next_question(knowledge: Knowledge, c: Consultation, today: date | None = None) -> Slot | None:
+    """The next slot to ask, never one already asked or skipped; None when the intake is done. The willingness to
+    mediate is not asked when the assessment (as of ``today``) finds mediation unsuitable (violence, assets being
+    moved, a matter that is not a civil suit here)."""
     if not c.cause or c.cause == OTHER:
         return None
-    return knowledge.next_missing_slot(c.cause, c.facts, exclude=set(c.skipped) | set(c.asked))
+    exclude = set(c.skipped) | set(c.asked)
+    slot = knowledge.next_missing_slot(c.cause, c.facts, exclude=exclude)
+    if (
+        slot is not None
+        and slot.name == MEDIATION_WILLING
+        and today is not None
+        and not _mediation_suits(knowledge, c, today)
+    ):
+        slot = knowledge.next_missing_slot(c.cause, c.facts, exclude=exclude | {MEDIATION_WILLING})
+    return slot
+
+
+def _mediation_suits(knowledge: Knowledge, c: Consultation, today: date) -> bool:
+    try:
+        return knowledge.assess_dialog(_dialog(c), today).mediation.suitable
+    except InputError:  # a fact that cannot be used: the assessment drops it later; ask as before
+        return True
 
 
 @dataclass(frozen=True)

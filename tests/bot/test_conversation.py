@@ -289,9 +289,7 @@ def test_id_and_phone_are_never_stored_in_clear_in_the_dialog(engine: DialogEngi
         assert "11010519491231002X" not in str(record.__dict__)  # casework keeps its own encrypted copy
 
 
-def test_changing_the_key_mid_form_asks_again_instead_of_failing(
-    engine: DialogEngine, settings: Settings
-) -> None:
+def test_changing_the_key_mid_form_asks_again_instead_of_failing(engine: DialogEngine, settings: Settings) -> None:
     p = Person(engine, user="rotated")
     p.say("朋友借我五万块钱一直不还，有借条和转账记录")
     p.say("是")
@@ -303,3 +301,64 @@ def test_changing_the_key_mid_form_asks_again_instead_of_failing(
     reply = p.say("13812345678")
     assert "系统" not in reply
     assert "身份证号码" in reply  # the unreadable ID is asked for again
+
+
+def _at_mediation_question(engine: DialogEngine, user: str) -> Person:
+    p = Person(engine, user)
+    p.say("儿子借了我三万块钱说好去年年底还，一直拖着不还，他住山阳区")
+    if p.state == "confirm_cause":
+        p.say("是")
+    p.answer_until_routes()
+    assert p.state == "choose_route"
+    p.say("1")
+    assert p.state == "mediation_consent"
+    return p
+
+
+@pytest.mark.parametrize("answer", ["愿意 毕竟是亲儿子", "不打官司，调解就行", "同意 焦东街道"])
+def test_mediation_consent_read_by_meaning(engine: DialogEngine, answer: str) -> None:
+    p = _at_mediation_question(engine, f"yes-{answer}")
+    assert "TJ-" in p.say(answer)
+    assert p.state == "done"
+
+
+def test_mediation_refusal_read_by_meaning(engine: DialogEngine) -> None:
+    p = _at_mediation_question(engine, "no")
+    out = p.say("调解过两回了没用，我要起诉")
+    assert p.state == "choose_route" and "不调解也完全可以" in out
+
+
+def test_mediation_undecided_is_asked_again_as_free_and_voluntary(engine: DialogEngine) -> None:
+    p = _at_mediation_question(engine, "unsure")
+    out = p.say("还没想好")
+    assert p.state == "mediation_consent" and "免费" in out and "自愿" in out
+
+
+def test_a_correction_at_the_mediation_question_corrects(engine: DialogEngine) -> None:
+    p = _at_mediation_question(engine, "fix")
+    out = p.say("不对，是五万")
+    assert "已按您说的更正" in out and p.state in ("choose_route", "intake")
+    p.answer_until_routes()
+    assert "1,050元" in p.last.text  # 50 + 50,000 × 2.5% − … the fee on 50,000
+
+
+def test_willingness_not_asked_when_mediation_is_unsuitable(engine: DialogEngine, kb: knowledge.Knowledge) -> None:
+    question = kb.slots.common["mediation_willing"].question
+    replies = []
+    for user, story in (
+        (
+            "moving",
+            "借给李明6万块，约定今年3月1日还，他现在正在偷偷卖房子转移财产，他住山阳区，我住山阳区，有借条和转账记录",
+        ),
+        ("calm", "借给李明6万块，约定今年3月1日还，一直没还，他住山阳区，我住山阳区，有借条和转账记录"),
+    ):
+        p = Person(engine, user)
+        said = [p.say(story)]
+        if p.state == "confirm_cause":
+            said.append(p.say("是"))
+        while p.state == "intake":
+            said.append(p.say("不知道"))
+        assert p.state == "choose_route"
+        replies.append("\n".join(said))
+    assert question not in replies[0] and "【先申请保全】" in replies[0]
+    assert question in replies[1]  # asked where mediation suits
