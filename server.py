@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from app.bodylimit import BodyLimitMiddleware
 from app.deps import RuntimeDep
 from app.runtime import build_runtime
 from casework.links import PATH_PREFIX as DOWNLOAD_PREFIX
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     import web
 
     web.setup(app, settings)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz(runtime: RuntimeDep) -> dict[str, Any]:

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     session_cookie_secure: bool = False  # True behind HTTPS (production)
     session_max_age_s: int = 8 * 3600
 
+    # Any request body over this is refused (413) on every route (app/bodylimit.py); /wechat has its own limit.
+    max_body_bytes: int = 256 * 1024
     max_text_chars: int = 2000  # longer litigant texts are cut with a polite note, never rejected
 
     @model_validator(mode="before")
