@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
@@ -16,7 +17,7 @@ from casework.charts import bar_chart
 from casework.export import to_csv, to_xlsx
 from casework.queries import AuditFilter, actor_label, audit_log, staff_names
 from core.db import unit_of_work
-from web.deps import current_staff, factory, now_utc, render
+from web.deps import PageNumber, current_staff, factory, now_utc, render
 
 router = APIRouter()
 MONTHS = 12
@@ -97,10 +98,10 @@ def export_xlsx(request: Request) -> Response:
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, actor: str | None = None, action: str | None = None, subject: str | None = None, page: str = "1"
+    request: Request, actor: str | None = None, action: str | None = None, subject: str | None = None,
+    page: Annotated[PageNumber, Query()] = 1,
 ) -> Response:
-    number = int(page) if page.isdigit() else 1
-    flt = AuditFilter(actor=actor or None, action=action or None, subject=subject or None, page=max(number, 1))
+    flt = AuditFilter(actor=actor or None, action=action or None, subject=subject or None, page=page)
     with unit_of_work(factory(request)) as db:
         staff = current_staff(request, db)
         access.require(staff, access.AUDIT_ROLES, "the audit log")

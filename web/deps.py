@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
@@ -39,6 +40,24 @@ from web.errors import CsrfFailed, LoginRequired
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSRF_FIELD = "csrf_token"
+MAX_PAGE = 10000  # list pages beyond this answer 422 (a huge offset is never sent to the database)
+
+
+def _page_or_first(value: object) -> object:
+    """An absent, unreadable or low page is page 1 (links stay forgiving); a number is kept as it is (over
+    :data:`MAX_PAGE` it fails the bound); a number too long to read is over the bound."""
+    if isinstance(value, int):
+        return max(value, 1)
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    text = text.lstrip("0") or "0"
+    if len(text) > len(str(MAX_PAGE)):
+        return MAX_PAGE + 1
+    return max(int(text), 1)
+
+
+PageNumber = Annotated[int, BeforeValidator(_page_or_first), Field(ge=1, le=MAX_PAGE)]
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),

@@ -44,7 +44,18 @@ from core.pii import PiiCipher
 from knowledge.intake import SlotTables, load_slot_tables
 from web.assessment import assessment_rows, similar_cases
 from web.auth import HOME_BY_ROLE
-from web.deps import app_settings, checked_form, court_name, current_staff, factory, flash, notifier, now_utc, render
+from web.deps import (
+    PageNumber,
+    app_settings,
+    checked_form,
+    court_name,
+    current_staff,
+    factory,
+    flash,
+    notifier,
+    now_utc,
+    render,
+)
 
 router = APIRouter()
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -103,20 +114,13 @@ def home(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-def _int(value: str | None, default: int = 1) -> int:
-    try:
-        return max(int(value or default), 1)
-    except ValueError:
-        return default
-
-
 class QueueQuery(BaseModel):
     kind: str | None = None
     status: str = STATUS_OPEN
     cause: str | None = None
     overdue: bool = False
     q: str | None = None
-    page: str | None = None
+    page: PageNumber = 1
 
 
 @router.get("/queue", response_class=HTMLResponse)
@@ -133,7 +137,7 @@ def queue_page(request: Request, query: Annotated[QueueQuery, Query()]) -> Respo
             cause=query.cause or None,
             overdue=query.overdue,
             q=query.q or None,
-            page=_int(query.page),
+            page=query.page,
         )
         rows, total = queue(db, staff, flt, now)
         items = [
