@@ -20,10 +20,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy import text
 
 from app.bodylimit import BodyLimitMiddleware
 from app.deps import RuntimeDep
-from app.runtime import build_runtime
+from app.runtime import Runtime, build_runtime
 from casework.links import PATH_PREFIX as DOWNLOAD_PREFIX
 from core import logsetup
 from core.settings import Settings, get_settings
@@ -62,6 +63,19 @@ async def running(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
         rt.close()
 
 
+def database_up(runtime: Runtime) -> bool:
+    """Whether a ``SELECT 1`` goes through the runtime's sessions (the log says why not; the answer never does)."""
+    if runtime.sessions is None:
+        return False
+    try:
+        with runtime.sessions() as session:
+            session.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure of the database is "down"
+        log.warning("health check: database down (%s)", type(exc).__name__)
+        return False
+    return True
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logsetup.configure(settings.log_level, secret_path_prefixes=(DOWNLOAD_PREFIX,))
@@ -85,8 +99,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz(runtime: RuntimeDep) -> dict[str, Any]:
-        return {"ok": True, "similar_cases": runtime.searcher is not None}
+    def healthz(runtime: RuntimeDep) -> JSONResponse:
+        """Each dependency: the database (a ``SELECT 1`` through the runtime's sessions) and the similar-case
+        searcher (ready or still loading: the bot answers without it). 503 while the database is down."""
+        database = database_up(runtime)
+        body: dict[str, Any] = {"ok": database, "database": database, "similar_cases": runtime.searcher is not None}
+        return JSONResponse(body, status_code=200 if database else 503)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
