@@ -32,20 +32,24 @@ PASSWORDS = {"clerk1": "pw-clerk-0001", "op1": "pw-operator-01", "mgr1": "pw-man
              "med1": "pw-mediator-01"}
 
 
-def make_settings(tmp: Path) -> Settings:
-    return Settings(
-        app_env="test",
-        database_url=f"sqlite:///{tmp / 'bot.sqlite3'}",
-        chroma_path=tmp / "chroma",
-        bm25_path=tmp / "bm25",
-        embedding_model="fake",
-        auto_ingest=False,
-        wechat_token=ACCOUNT.token,
-        wechat_encoding_aes_key=ACCOUNT.aes_key,
-        wechat_appid=ACCOUNT.appid,
-        wechat_message_mode="plain",  # the tests send both plaintext and encrypted callbacks
-        session_secret="badinput-session-secret",
-    )
+def make_settings(tmp: Path, **overrides: Any) -> Settings:
+    """The whole product's settings for ``ACCOUNT``: plain mode by default (the tests send both plaintext and
+    encrypted callbacks); ``overrides`` replace any field (``wechat_message_mode=None`` leaves the default)."""
+    values: dict[str, Any] = {
+        "app_env": "test",
+        "database_url": f"sqlite:///{tmp / 'bot.sqlite3'}",
+        "chroma_path": tmp / "chroma",
+        "bm25_path": tmp / "bm25",
+        "embedding_model": "fake",
+        "auto_ingest": False,
+        "wechat_token": ACCOUNT.token,
+        "wechat_encoding_aes_key": ACCOUNT.aes_key,
+        "wechat_appid": ACCOUNT.appid,
+        "wechat_message_mode": "plain",
+        "session_secret": "badinput-session-secret",
+    }
+    values.update(overrides)
+    return Settings(**{k: v for k, v in values.items() if v is not None})
 
 
 @pytest.fixture(scope="module")
@@ -105,4 +109,10 @@ def half_written(product: TestClient) -> int:
 @pytest.fixture(scope="session")
 def bx() -> SimpleNamespace:
     """Helpers for test modules (conftest modules are not importable under importlib mode)."""
-    return SimpleNamespace(ACCOUNT=ACCOUNT, Staff=Staff, half_written=half_written, client=WeChatClient(ACCOUNT))
+    return SimpleNamespace(
+        ACCOUNT=ACCOUNT,
+        Staff=Staff,
+        half_written=half_written,
+        client=WeChatClient(ACCOUNT),
+        make_settings=make_settings,
+    )

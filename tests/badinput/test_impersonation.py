@@ -36,21 +36,8 @@ PHONE = "13912345678"
 
 def _settings(tmp: Path, bx: SimpleNamespace, mode: str | None) -> Settings:
     """The account's settings; ``mode`` None leaves ``WECHAT_MESSAGE_MODE`` at its default."""
-    account = bx.ACCOUNT
-    extra: dict[str, Any] = {} if mode is None else {"wechat_message_mode": mode}
-    return Settings(
-        app_env="test",
-        database_url=f"sqlite:///{tmp / 'bot.sqlite3'}",
-        chroma_path=tmp / "chroma",
-        bm25_path=tmp / "bm25",
-        embedding_model="fake",
-        auto_ingest=False,
-        wechat_token=account.token,
-        wechat_encoding_aes_key=account.aes_key,
-        wechat_appid=account.appid,
-        session_secret="impersonation-session-secret",
-        **extra,
-    )
+    settings: Settings = bx.make_settings(tmp, wechat_message_mode=mode, session_secret="impersonation-session-secret")
+    return settings
 
 
 def _app(tmp: Path, bx: SimpleNamespace, mode: str | None) -> Iterator[TestClient]:
