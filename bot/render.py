@@ -34,12 +34,12 @@ _CIRCLED = "①②③④⑤"
 # (knowledge/data/limitation.yaml, counting.note), which the chat leaves out; where the small-claims basis cites
 # the province's table; the fee notes on relief (不预交 / 免交 / 缓交) worth telling the person.
 _COUNTING_RULES = "开始的当天不计入"
+# The routing note that warns of violence in the family (knowledge/data/routing.yaml): the one note a suit shows.
+_VIOLENCE = "家庭暴力"
 _PROVINCE_SOURCE = "（河南省"
 _FEE_RELIEF_WORDS = ("不预交", "免交", "缓交")
 # The fee figure at the end of the preservation basis's computing clause (the chat states it once itself).
 _PRESERVATION_FEE_TAIL = re.compile(r"，保全申请费约[^，]*$")
-# A routing note about violence in the family (knowledge/data/routing.yaml): the routes then lead with safety.
-_VIOLENCE = "家庭暴力"
 # Limitation rules whose period no demand or acknowledgement restarts.
 _NO_RESTART = {"labour_award_15d", "no_limitation", "wages_during_employment"}
 # The article a guarantee's claim basis cites, in its last full-width parentheses.
@@ -227,7 +227,7 @@ def _fee_part(a: Assessment) -> str:
 
 
 def _violence(a: Assessment) -> bool:
-    return a.routing.route == "protection_order" or any(_VIOLENCE in n for n in a.routing.notes)
+    return a.routing.route == "protection_order" or a.routing.domestic_violence
 
 
 def _routing_part(a: Assessment) -> str | None:

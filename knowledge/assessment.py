@@ -231,6 +231,7 @@ class RoutingOut(_Out):
     days_left: int | None = Field(None, description="距期限最后一日还剩几天（已过为负数）")
     deadline_passed: bool | None = Field(None, description="期限是否已过；不知道起算日时为 null")
     civil_claim_also: bool = Field(False, description="除这条路外，是否还可以对明确的对方提出民事请求")
+    domestic_violence: bool = Field(False, description="故事讲到家庭暴力：人身安全优先，不引导调解")
     notes: list[str] = Field(default_factory=list, description="补充说明")
 
 
@@ -768,6 +769,7 @@ def _routing_out(r: RoutingResult) -> RoutingOut:
         days_left=r.days_left,
         deadline_passed=r.deadline_passed,
         civil_claim_also=r.civil_claim_also,
+        domestic_violence="domestic_violence" in r.matters,
         notes=r.notes,
     )
 
