@@ -47,9 +47,6 @@ class AnswerCues(DataModel):
 class ExtractCues(DataModel):
     date_roles: dict[str, list[str]]
     place_roles: dict[str, list[str]]
-    bare_places: list[str]
-    place_stop_chars: str
-    company_words: list[str]
     relation_words: list[str]
     flags: dict[str, FlagCues]
     answers: AnswerCues

@@ -90,7 +90,6 @@ class Halving(DataModel):
     tag: Tag
     grounds: list[str]
     once_only: bool
-    small_claims_note: str
 
 
 class Note(DataModel):
