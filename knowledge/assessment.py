@@ -53,7 +53,7 @@ from knowledge.small_claims import check_small_claims
 from knowledge.timeline import key_event_range
 from retrieval.errors import RetrievalError
 from retrieval.text import OUTCOME_NAMES, STOPWORDS
-from retrieval.types import Hit, Searcher
+from retrieval.types import Hit, Searcher, TraceEntry
 
 if TYPE_CHECKING:
     from knowledge.service import Knowledge
@@ -253,6 +253,16 @@ class PreservationOut(_Out):
     basis: str
 
 
+class TraceOut(_Out):
+    """Why retrieval chose a judgment: its rank and score in each list and the fused score (for staff)."""
+
+    dense_rank: int | None
+    dense_score: float | None
+    bm25_rank: int | None
+    bm25_score: float | None
+    fused_score: float
+
+
 class SimilarCaseOut(_Out):
     id: str
     score: float
@@ -264,6 +274,7 @@ class SimilarCaseOut(_Out):
     court: str | None = None
     year: int | None = None
     why: str = Field("", description="为什么相似（共同要点）")
+    trace: TraceOut | None = Field(None, description="检索依据：在语义、关键词两个列表中的名次和得分（给工作人员看）")
 
 
 class Assessment(_Out):
@@ -311,6 +322,18 @@ def _why(query_terms: set[str], hit: Hit) -> str:
     return "检索系统判断案情相近（语义相似）"
 
 
+def _trace(entry: TraceEntry | None) -> TraceOut | None:
+    if entry is None:
+        return None
+    return TraceOut(
+        dense_rank=entry.dense_rank,
+        dense_score=None if entry.dense_score is None else round(entry.dense_score, 4),
+        bm25_rank=entry.bm25_rank,
+        bm25_score=None if entry.bm25_score is None else round(entry.bm25_score, 4),
+        fused_score=round(entry.fused_score, 4),
+    )
+
+
 def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[SimilarCaseOut], dict[str, int], str]:
     if searcher is None:
         return [], {}, "暂未接入类似案例检索，这次没有类似案例可供参考。"
@@ -322,6 +345,7 @@ def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[Sim
         log.warning("similar-case search failed: %s", type(exc).__name__)
         return [], {}, "类似案例检索暂时不可用，这次没有类似案例可供参考。"
     terms = _key_terms(text)
+    traces = {t.id: t for t in result.trace}
     cases = [
         SimilarCaseOut(
             id=h.id,
@@ -334,6 +358,7 @@ def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[Sim
             court=h.court,
             year=h.year,
             why=_why(terms, h),
+            trace=_trace(traces.get(h.id)),
         )
         for h in result.hits[:SIMILAR_TOP]
     ]

@@ -28,7 +28,7 @@ from casework.staff import create_staff
 from core.db import Base, make_engine, make_sessionmaker
 from core.settings import Settings
 from knowledge import Knowledge
-from retrieval.types import Hit, SearchResult
+from retrieval.types import Hit, SearchResult, TraceEntry
 
 PII_KEY = "x8bFqCmW0mC0sP5lqTzN2a3XW6yF4b2cRkL9dS1vE7g="
 ID_A = "11010519491231002X"
@@ -179,7 +179,8 @@ class OneCaseSearcher:
             court="焦作市山阳区人民法院",
             year=2021,
         )
-        return SearchResult(query=query, hits=[hit], cause_filter=cause)
+        trace = TraceEntry("c1", dense_rank=1, dense_score=0.81, bm25_rank=3, bm25_score=7.25, fused_score=0.0323)
+        return SearchResult(query=query, hits=[hit], trace=[trace], cause_filter=cause)
 
     def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
         return {"supported": 7, "rejected": 2}

@@ -117,6 +117,9 @@ def test_record_page_shows_summary_intake_similar_cases_complaint_history(browse
     assert "<script>alert(1)</script>" in page.find("p", class_="prewrap").text
     assert "&lt;script&gt;" in r.text
     assert "（2021）豫0811民初1号" in page.select_one("ol.similar").text
+    # the clerk sees why retrieval chose it: the rank and score in each list, as the assessment stored them
+    trace = page.select_one("ol.similar small.trace").text
+    assert "语义检索第1名（0.810）" in trace and "关键词检索第3名（7.250）" in trace and "融合得分 0.0323" in trace
     facts = fact_rows(page)
     assert ("涉及金额（元）", "50,000") in facts and ("借款日期", "2024年3月") in facts
     doc = page.select_one("div.doc").text
