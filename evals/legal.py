@@ -7,8 +7,20 @@ stories pass every check and how many checks pass. Each line of a table is
 ``expect`` is one check (the keys are listed in :data:`CHECKS`). A key the assessment does not yet answer counts
 as a failed check ("not assessed"), never as a pass.
 
-The tables were written from the statutes by people who had not seen the code; the ``holdout`` lines were kept
-out of all tuning (``--split holdout`` gives the clean figure).
+The tables were written from the statutes by people who had not seen the code. What is clean, and what is not:
+
+- ``table_a.jsonl`` and ``table_b.jsonl``: their ``dev`` lines were used for tuning from the start. Their ``holdout``
+  lines (87 stories) were kept out of all tuning and measured clean ONCE, at commit edb611a:
+  52/87 stories, 220/284 checks (``--table a --table b --split holdout``); dev then read 171/173 stories,
+  505/507 checks. From 2026-12-07 that holdout is STUDIED (its errors were grouped into classes and fixed at
+  their root), so its figure is a development figure from then on, optimistic like dev's.
+- ``table_c.jsonl``: the clean holdout, written by a team member who had not seen the code (nor the studied
+  failures). Nobody working on the code reads it; measure it once per release with ``--table c`` and record the
+  figure here. Once its errors are studied it stops being clean and a new table takes its place.
+
+``--table`` takes a file or a table's letter (``a`` is ``table_a.jsonl``); without it every table is run, and the
+report gives the figures per table as well as per area and overall. ``--min-pass SHARE`` exits 1 when the share
+of stories passing every check is below SHARE (so ``make`` can gate on it later).
 """
 
 from __future__ import annotations
@@ -226,6 +238,20 @@ class Tally:
     failures: list[str] = field(default_factory=list)
 
 
+def table_path(name: str) -> Path:
+    """A table given on the command line: a file, or a table's letter or stem (``a``, ``table_a``)."""
+    path = Path(name)
+    if path.suffix == ".jsonl":
+        return path
+    stem = name if name.startswith("table_") else f"table_{name}"
+    return TABLES / f"{stem}.jsonl"
+
+
+def table_name(path: Path) -> str:
+    """The short name a table is reported under (``table_a.jsonl`` → ``a``)."""
+    return path.stem.removeprefix("table_")
+
+
 def load(paths: Iterable[Path], split: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for path in paths:
@@ -234,6 +260,7 @@ def load(paths: Iterable[Path], split: str) -> list[dict[str, Any]]:
                 continue
             row = json.loads(line)
             row["_where"] = f"{path.name}:{number}"
+            row["_table"] = table_name(path)
             if split == "all" or row.get("split") == split:
                 rows.append(row)
     return rows
@@ -247,10 +274,13 @@ def assess_row(kb: Any, row: dict[str, Any]) -> Assessed:
     return result
 
 
-def run(rows: list[dict[str, Any]], assess: Callable[[dict[str, Any]], Assessed]) -> dict[str, Tally]:
+def run(
+    rows: list[dict[str, Any]], assess: Callable[[dict[str, Any]], Assessed], by: str = "area"
+) -> dict[str, Tally]:
+    """Check every row; the tallies are keyed by the row's ``by`` field (``area``, or ``_table`` per table)."""
     tallies: dict[str, Tally] = defaultdict(Tally)
     for row in rows:
-        tally = tallies[row["area"]]
+        tally = tallies[str(row.get(by, "?"))]
         tally.stories += 1
         assessed = assess(row)
         story_ok = True
@@ -270,27 +300,41 @@ def run(rows: list[dict[str, Any]], assess: Callable[[dict[str, Any]], Assessed]
     return tallies
 
 
-def report(tallies: dict[str, Tally], out: Any = sys.stdout, verbose: bool = False) -> float:
-    out.write(f"{'area':<14}{'stories ok':>14}{'checks ok':>14}{'not assessed':>14}\n")
+def _line(name: str, t: Tally) -> str:
+    return f"{name:<14}{f'{t.stories_ok}/{t.stories}':>14}{f'{t.checks_ok}/{t.checks}':>14}{t.not_assessed:>14}\n"
+
+
+def _total(tallies: dict[str, Tally]) -> Tally:
     total = Tally()
-    for area in sorted(tallies):
-        t = tallies[area]
-        out.write(
-            f"{area:<14}{f'{t.stories_ok}/{t.stories}':>14}{f'{t.checks_ok}/{t.checks}':>14}{t.not_assessed:>14}\n"
-        )
+    for t in tallies.values():
         total.stories += t.stories
         total.stories_ok += t.stories_ok
         total.checks += t.checks
         total.checks_ok += t.checks_ok
         total.not_assessed += t.not_assessed
+    return total
+
+
+def report(
+    tallies: dict[str, Tally],
+    out: Any = sys.stdout,
+    verbose: bool = False,
+    per_table: dict[str, Tally] | None = None,
+) -> float:
+    """Write the figures per area (and per table when given) and overall; return the share of stories passing."""
+    out.write(f"{'area':<14}{'stories ok':>14}{'checks ok':>14}{'not assessed':>14}\n")
+    for area in sorted(tallies):
+        out.write(_line(area, tallies[area]))
         if verbose:
-            for line in t.failures:
-                out.write(f"    {line}\n")
+            for failure in tallies[area].failures:
+                out.write(f"    {failure}\n")
+    if per_table:
+        out.write(f"{'table':<14}{'stories ok':>14}{'checks ok':>14}{'not assessed':>14}\n")
+        for name in sorted(per_table):
+            out.write(_line(f"table {name}", per_table[name]))
+    total = _total(tallies)
     share = total.stories_ok / total.stories if total.stories else 0.0
-    out.write(
-        f"{'all':<14}{f'{total.stories_ok}/{total.stories}':>14}{f'{total.checks_ok}/{total.checks}':>14}"
-        f"{total.not_assessed:>14}\n"
-    )
+    out.write(_line("all", total))
     out.write(f"stories passing every check: {share:.1%}\n")
     return share
 
@@ -298,11 +342,24 @@ def report(tallies: dict[str, Tally], out: Any = sys.stdout, verbose: bool = Fal
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.legal", description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
-    parser.add_argument("--table", type=Path, action="append", help="a table file (default: every table)")
+    parser.add_argument(
+        "--table", action="append", help="a table: its letter (a, b, c) or a file; repeat for several (default: all)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every failed check")
     parser.add_argument("--embedder", default="auto", help="cause recognition's model (none: keywords)")
-    parser.add_argument("--fail-under", type=float, default=0.0, help="exit 1 below this share of stories")
+    parser.add_argument(
+        "--min-pass",
+        "--fail-under",
+        dest="min_pass",
+        type=float,
+        default=None,
+        help="exit 1 when the share (0–1) of stories passing every check is below this",
+    )
     args = parser.parse_args(argv)
+    paths = [table_path(t) for t in args.table] if args.table else sorted(TABLES.glob("table_*.jsonl"))
+    for path in paths:
+        if not path.is_file():
+            parser.error(f"no table {path}")
 
     from core.settings import Settings
     from knowledge import build_knowledge
@@ -313,11 +370,22 @@ def main(argv: list[str] | None = None) -> int:
 
         embedder = shared_embedder(args.embedder, None)
     kb = build_knowledge(Settings(), embedder=embedder)
-    rows = load(args.table or sorted(TABLES.glob("*.jsonl")), args.split)
+    rows = load(paths, args.split)
     counts = Counter(r["split"] for r in rows)
     sys.stdout.write(f"{len(rows)} stories ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})\n")
-    share = report(run(rows, lambda row: assess_row(kb, row)), verbose=args.verbose)
-    return 0 if share >= args.fail_under else 1
+    assessed = {id(row): assess_row(kb, row) for row in rows}
+    per_area = run(rows, lambda row: assessed[id(row)])
+    per_table = run(rows, lambda row: assessed[id(row)], by="_table")
+    share = report(per_area, verbose=args.verbose, per_table=per_table)
+    return exit_code(share, args.min_pass)
+
+
+def exit_code(share: float, min_pass: float | None, out: Any = sys.stdout) -> int:
+    """1 when ``--min-pass`` was given and the share of stories passing every check is below it, else 0."""
+    if min_pass is not None and share < min_pass:
+        out.write(f"below --min-pass {min_pass:.1%}\n")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
