@@ -114,7 +114,10 @@ _APPROX_IN = r"多|来|余|几"
 AMOUNT_RE = re.compile(rf"(?P<num>{_NUM})(?P<approx>{_APPROX_IN})?(?P<mag>{_MAG})?(?P<ones>块多|块)?(?P<unit>{_UNIT})")
 # "万把块", "千把块钱", "好几万", "几千块", "上万": a magnitude alone, always rough
 ROUGH_RE = re.compile(r"(?P<pre>好几|几|上)?(?P<mag>十万|百万|千万|万|千|百)(?P<ba>把)?(?P<unit>块钱|块|元)?")
-_APPROX_BEFORE = re.compile(r"(大概|大约|约莫|约|差不多|将近|接近|估计|可能|好像|少说|至少|起码|最少|大几|小)\S{0,2}$")
+# 约 alone is "about", but not inside 违约金, 合约, 预约, 约定 (an agreed penalty or term is an exact figure)
+_APPROX_BEFORE = re.compile(
+    r"(大概|大约|约莫|(?<![违合预签契制履公节])约(?!定|好)|差不多|将近|接近|估计|可能|好像|少说|至少|起码|最少|大几|小)\S{0,2}$"
+)
 _APPROX_AFTER = re.compile(r"^(左右|上下|出头|多块|来块|多点|多一点|开外|不到|以上|以下|还多)")
 # 五六百, 三四万, 一两万, 十五六万, 二三十万: two neighbouring digits are a range, not 5,600
 _CN_RANGE = re.compile(
@@ -271,7 +274,11 @@ _IDENTIFIERS = [
     # rates and multiples: 30%, 百分之三十, 两分利, 月息2分, 双倍
     re.compile(r"\d+(?:\.\d+)?\s*[%％]"),
     re.compile(r"百分之[\d一二两三四五六七八九十百点.]+"),
-    re.compile(r"(?:月息|年息|利息|利率|年利率|月利率)[^，。,；;]{0,3}?[\d一二两三四五六七八九十.]+(?:分|厘|%|％)?"),
+    # a rate, not interest money: 利息六千 and 利息1200元 are money (a magnitude or 元/块 follows the figure)
+    re.compile(
+        r"(?:月息|年息|利息|利率|年利率|月利率)[^，。,；;]{0,3}?[\d一二两三四五六七八九十.]+(?:分|厘|%|％)?"
+        r"(?![\d一二两三四五六七八九十.]|[百千万元块])"
+    ),
     re.compile(r"[\d一二两三四五六七八九十.]+(?:分利|分息|厘息|倍)"),
 ]
 

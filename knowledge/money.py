@@ -8,12 +8,16 @@ a role from the cue words nearest to it (knowledge/data/extract.yaml, ``money``)
 - ``claimed`` (赔俺三万, 告他还三十万), ``owed`` (还欠, 还差, 一直欠着, 也没给), ``lent`` (借给, 拿了俺),
   ``deposit`` (押金, 保证金), ``worth`` (车值十五万), ``spent`` (修好花了3000), ``item`` (一张一万五),
   ``price`` (总价, 转让价, 买了个899的), ``total`` (一共, 总共), ``repaid`` (还了2万), ``deducted``
-  (押金3000抵了), a ``rate`` per month/year/day (月租1500, 一年1980) and ``other``.
+  (押金3000抵了), a ``rate`` per month/year/day (月租1500, 一年1980), an ``addon`` claimed beside the debt
+  (违约金三十万, 利息两千: 民法典第五百八十五条; the fee is on all the claims together, 诉讼费用交纳办法第十三条)
+  and ``other``. Where the story divides property (离婚, 共同财产), savings and cash (存款二十万) are property
+  worth dividing (``worth``: the divorce fee is on the total, 诉讼费用交纳办法第十三条第（二）项第1目).
 
 :func:`read_claim` computes the claim, in this order: what the person says they claim; else what is still owed
 (including a rate times a stated count: 欠了八个月房租，一个月三千 = 24,000), less what was set off against it;
 else the sum of the distinct items (lent, deposits, property's worth, costs; a price only when nothing else),
-less what was repaid; else a stated total; else a single figure. A range (五六百, 三四万), a rough figure
+less what was repaid; else a stated total; else a single figure. Add-ons (违约金, 利息) are added to the debt or
+the items, unless the person waives them (利息不要了). A range (五六百, 三四万), a rough figure
 (十来万, 万把块, 两万左右) or a repayment or set-off without a figure in the figures used makes the claim
 uncertain: no amount is guessed, and the conversation asks (``ClaimReading.low``/``high`` keep a stated range).
 A monthly or yearly figure is never the claim unless multiplied by a stated count.
@@ -44,6 +48,7 @@ Role = Literal[
     "repaid",
     "deducted",
     "rate",
+    "addon",
     "other",
 ]
 
@@ -59,6 +64,9 @@ class MoneyCues(DataModel):
     arrears: list[str]  # words that make "八个月" a count of unpaid periods
     unquantified_minus: list[str]  # a repayment without a figure (还了一部分)
     net_owed: list[str] = Field(default_factory=list)  # owed cues that already net repayments (还欠, 剩下)
+    waived_after: list[str] = Field(default_factory=list)  # after an add-on: the person does not ask it (不要了)
+    division: list[str] = Field(default_factory=list)  # the story divides property (离婚, 共同财产)
+    assets: list[str] = Field(default_factory=list)  # cues of savings, cash … : property to divide in a division
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +148,10 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
         if _hearsay(window, cues):
             role = "other"
         tail = after[:10]
+        if role == "addon" and any(w in tail for w in cues.waived_after):
+            role = "other"
+        elif role == "other" and any(w in window[-6:] for w in cues.assets) and any(w in text for w in cues.division):
+            role = "worth"
         if role in ("deposit", "lent", "other", "owed") and any(w in tail for w in cues.deducted_after):
             role = "deducted"
         elif role in ("other", "price") and any(w in tail for w in cues.owed_after) and not _hearsay(window, cues):
@@ -261,6 +273,7 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
             continue
         arrears_extra += rate.value * count
         arrears_rough = arrears_rough or rough or rate.mention.approximate
+    addons = _distinct(by.get("addon", []))
     if owed or arrears_extra:
         # a plain 欠 said before a repayment is the debt before it ("他欠俺5万，还了2万")
         repaid_after = [
@@ -268,12 +281,19 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
             for r in by.get("repaid", [])
             if any(o.mention.start < r.mention.start and o.cue not in cues.net_owed for o in owed)
         ]
-        return _reading(owed, [*deducted, *repaid_after], arrears_extra, arrears_rough or unquantified_setoff, spans)
+        return _reading(
+            _distinct([*owed, *addons]),
+            [*deducted, *repaid_after],
+            arrears_extra,
+            arrears_rough or unquantified_setoff,
+            spans,
+        )
 
     items = _distinct([s for s in spans if s.role in ("lent", "deposit", "worth", "spent", "item")])
     if not items:
         items = _distinct(by.get("price", []))
-    if items:
+    if items or addons:
+        items = _distinct([*items, *addons])
         repaid = list(by.get("repaid", []))
         paid_periods = _repaid_counts(text, cues)
         extra = Decimal(0)
