@@ -19,13 +19,16 @@ Rules for the code, in order (the result is read without its cost sentence and a
    a plain 驳回…诉讼请求 on a claim for divorce (the 诉讼请求 ask for 离婚) → ``divorce_refused``;
 4. something ordered and a 驳回…请求 sentence (其他/其余, 对被告某, 要求…的) → ``partly``;
    a 驳回…请求 sentence and nothing ordered → ``rejected``;
-5. something ordered and nothing rejected: ``partly`` when the fixed amount granted is below the fixed amount
-   claimed, else ``supported``;
+5. something ordered and nothing rejected: ``partly`` when the result visibly gives less than was asked — a
+   smaller fixed amount, no money where money was asked, interest asked and none ordered, a lower interest rate
+   or a lower periodic sum (support, rent), a payment or hand-over asked and nothing handed over — else
+   ``supported``;
 6. anything else → ``other``.
 
 ``claims`` may be the 诉讼请求 alone or a judgment's whole claims-and-facts text: the request is found in it
 (诉讼请求：…, 请求判令…, the request at the end of a 诉称 paragraph) and read up to 事实与理由 / 辩称 / 查明.
-A request changed in court (变更诉讼请求为…) replaces the first when it names an amount.
+A request changed in court (变更诉讼请求为…, 变更第1项诉讼请求为…) replaces the first or the item when it names an
+amount; an increase is added; a claim given up (原告放弃第2项诉讼请求 / 放弃利息 / 放弃押金1250元) is left out.
 
 :func:`legacy_code` maps a code to the five outcomes ``retrieval.text`` stores (``None`` where none fits).
 """
@@ -164,6 +167,7 @@ _RATE_BEFORE = re.compile(r"按[^,;。]{0,6}$")
 _DEDUCTED_BEFORE = re.compile(
     r"(?:扣除|扣减|减去|抵扣|抵销|已付|已支付|已偿还|已还|已归还|已退还|已给付)[^,;。]{0,12}$"
 )
+_BARE_TOTAL = re.compile(r"(?:^|元|\))(?:计|共|总计|即)$")
 _TOTAL_BEFORE = re.compile(r"(?:合计|共计|总计|总额|累计|小计|计为|本息|共(?!同))[^,;。]{0,10}$")
 _REFERENCE_BEFORE = re.compile(r"(?:上述|前述|上列|该)[^,;。]{0,4}$|(?:至|以|按|在)$")
 # A periodic payment named earlier in the sentence (每月/按月/每年 …) makes its amounts periodic, unless the
@@ -180,7 +184,7 @@ _PLAINTIFF_PAYS = re.compile(
     r"原告[^,;。]{0,10}(?:给予|支付|给付|补偿|偿还|返还)(?:给)?[^,;。]{0,4}被告"
     r"|(?:给予|支付|给付|补偿|偿还|返还|赔偿)(?:给)?(?:各|两|二|三|四)?被告"
 )
-_PAREN_KEEP = re.compile(r"暂计|暂算|截至|截止|计算至\d|计至\d")
+_PAREN_KEEP = re.compile(r"暂计|暂算|截至|截止|计算至\d|计至\d|之前|以前")
 _PAREN_DROP = re.compile(r"基数|利率|利息按|[×x*÷=]|每|合计|共计|本金")
 _CORRECTED = re.compile(r"(?:变更|调整|明确|减少|增加|更正)(?:为|至)[^,;。]{0,6}$")
 # 本金19971.47元从2018年11月9日起…计算所得的利息: the base of interest asked after it.
@@ -273,6 +277,11 @@ class _Tally:
         self.total = (self.total or Decimal(0)) + value
         self.items.append(value)
         self.counted_end = end
+        for k in range(len(self.items) - 4, -1, -1):  # 付给原告33180元: 1.房费7200元;2.物业费720元;…
+            if abs(self.items[k] - sum(self.items[k + 1 :])) < 1:
+                self.total -= sum(self.items[k + 1 :])
+                self.items = self.items[: k + 1]
+                break
 
     def replace_last(self, value: Decimal, end: int) -> bool:
         if self.total is None or not self.items:
@@ -290,7 +299,7 @@ class _Tally:
         self.counted_end = end
         return True
 
-    def take_total(self, value: Decimal, end: int) -> bool:
+    def take_total(self, value: Decimal, end: int, exact: bool = False) -> bool:
         """A total (合计X元): not added when it sums the last items (costs among them or not); it replaces
         the items when larger (items listed partly with amounts). ``False``: not a total of these items."""
         if self.total is None or not self.items:
@@ -303,7 +312,7 @@ class _Tally:
                     self.total += value - suffix
                 self.items, self.skipped, self.counted_end = [value], Decimal(0), end
                 return True
-        if value > sum(self.items) and not self.skipped:
+        if value > sum(self.items) and not self.skipped and not exact:
             return self.replace_items(value, end)
         return False
 
@@ -331,8 +340,11 @@ def sum_fixed_amounts(text: str) -> Decimal | None:
         at = _place(text, m, spans)
         if at.paren_start is not None:
             restated = _CORRECTED.search(at.before) or _PAREN_TOTAL.match(text, at.paren_start + 1)
-            if restated and at.paren_start - tally.counted_end <= 1 and tally.replace_last(value, at.end):
-                continue  # 29600元(当庭明确金额变更为24465元), 各…X元(合计Y元)
+            gap = text[tally.counted_end : at.paren_start]
+            if restated and len(gap) <= 6 and not _CLAUSE_BREAK.search(gap) and tally.replace_last(value, at.end):
+                continue  # 29600元(当庭明确金额变更为24465元), 各…X元(合计Y元), 150万元的定金(合计为300万元)
+            if tally.counted_end and at.paren_start == tally.counted_end:
+                continue  # 共计68690元(截至…本金41015元,利息23700元…): the parts of the amount just counted
             if not _PAREN_KEEP.search(text, at.paren_start + 1, at.pos) or _PAREN_DROP.search(at.clause):
                 continue
         if _DEDUCTED_BEFORE.search(at.before):
@@ -363,6 +375,8 @@ def sum_fixed_amounts(text: str) -> Decimal | None:
             continue
         if _TOTAL_BEFORE.search(text, max(0, at.pos - 12), at.pos) and tally.take_total(value, at.end):
             continue
+        if _BARE_TOTAL.search(at.before) and tally.take_total(value, at.end, exact=True):
+            continue  # …交通费100元,计7407.4元
         tally.add(value, at.end)
     return tally.total
 
@@ -403,6 +417,7 @@ _LINE_END = re.compile(r"[。\n]")
 _ANSWER = re.compile(r"辩称|答辩|经审理|审理查明|本院查明|本院认定")
 _CLAIMED_PARAGRAPH = re.compile(r"诉称[^\n]*")
 _ASK = re.compile(r"请求|要求|诉请|诉至")
+_SUED = re.compile(r"诉至|诉诸|起诉|提起诉讼|为此|综上")
 _CHANGED = re.compile(
     r"(?:变更|调整|增加|减少)(?:其)?(?:第(?P<item>[\d一二三四五六七八九])项)?(?:后的)?(?:诉讼请求|诉请)"
     r"[^。;\n]{0,12}?(?:为|如下|,现(?:要求|请求))[:]?"
@@ -448,7 +463,9 @@ def request_text(claims: str) -> str:
         asks = list(_ASK.finditer(text, para.start(), para.end()))
         if not asks:
             return ""
-        begin, end = asks[-1].start(), para.end()
+        sued = [m.end() for m in _SUED.finditer(text, para.start(), para.end())]
+        after_suing = [a for a in asks if sued and a.start() >= sued[-1]]
+        begin, end = (after_suing or asks[-1:])[0].start(), para.end()
     inside = next((c for c in _CHANGED.finditer(text, begin, end)), None)
     if inside is not None:  # the request runs on into a change made in court: stop before it
         end = max(text.rfind("。", begin, inside.start()), text.rfind(";", begin, inside.start())) + 1 or end
@@ -466,6 +483,45 @@ def request_text(claims: str) -> str:
             request = request + ";" + new
         else:
             request = new
+    return _apply_waivers(request, text, begin, end)
+
+
+_WAIVER = re.compile(r"[^。;\n]*?放弃[^。;\n]*")
+_WAIVED_THING = re.compile(r"诉讼请求|诉请|请求|主张|利息|违约金|滞纳金|罚息|元")
+_NOT_A_CLAIM_WAIVER = re.compile(r"视为|质证|答辩|抗辩|举证|辩论|权利")
+_WAIVED_NOUN = re.compile(r"[\u4e00-\u9fff]{0,3}?(?:费|金|款|利息)")
+
+
+def _named_amount(noun: str, request: str) -> re.Match[str] | None:
+    """The amount written just after ``noun`` in the request (违约金3774.10元)."""
+    return re.search(re.escape(noun) + r"[^,;、。]{0,6}?(" + AMOUNT_RE.pattern + ")", request)
+
+
+def _apply_waivers(request: str, text: str, begin: int, end: int) -> str:
+    """Claims given up in court outside the request (原告放弃第2项诉讼请求 / 放弃利息 / 放弃押金1250元)."""
+    for w in _WAIVER.finditer(text):
+        if begin <= w.start() < end or _NOT_A_CLAIM_WAIVER.search(w.group(0)):
+            continue
+        waived = w.group(0)[w.group(0).index("放弃") + 2 :]
+        if not _WAIVED_THING.search(waived):
+            continue
+        items = re.findall(r"第([\d一二三四五六七八九])项", waived)
+        if items and not re.search(r"项[^,;。]{0,6}中的", waived):
+            for item in items:
+                span = _item_span(request, item)
+                if span is not None:
+                    request = request[: span[0]] + request[span[1] :]
+        elif AMOUNT_RE.search(waived):
+            request += ";放弃" + ";放弃".join(m.group(0) for m in AMOUNT_RE.finditer(waived))
+        else:
+            interest = _INTEREST_ASKED.search(waived)
+            if interest is not None:
+                request += ";放弃" + interest.group(0)  # read by _INTEREST_WAIVED
+                nouns = {interest.group(0)}  # 放弃押金利息: the interest, not the deposit
+            else:
+                nouns = {n.group(0)[-2:] for n in _WAIVED_NOUN.finditer(waived)}
+            named = {m.group(1) for noun in nouns for m in [_named_amount(noun, request)] if m is not None}
+            request += "".join(";放弃" + amount for amount in named)
     return request
 
 
@@ -626,7 +682,12 @@ def _code(op: _Operative, request: str, claimed: Decimal | None, granted: Decima
             return "partly"  # a smaller amount
         if granted is None and not money_ordered:
             return "partly"  # the money asked is not answered
-    if _interest_unanswered(request, orders) or _lower_rate(request, orders):
+    if (
+        _interest_unanswered(request, orders)
+        or _lower_rate(request, orders)
+        or _lower_periodic(request, orders)
+        or _payment_unanswered(request, orders)
+    ):
         return "partly"
     return "supported"
 
@@ -653,10 +714,46 @@ def _annual_rates(text: str) -> list[Decimal]:
 
 def _interest_unanswered(request: str, orders: list[str]) -> bool:
     """The request asks for interest (or a penalty) and no order grants any, with no rejection written."""
-    asked = _INTEREST_ASKED.search(re.sub(r"[^;。]*(?:诉讼费|受理费)[^;。]*", "", request))
+    asked = _INTEREST_ASKED.search(_without_costs(request))
     if asked is None or _INTEREST_WAIVED.search(request):
         return False
     return not any(_INTEREST_ASKED.search(s) for s in orders)
+
+
+_PERIODIC_SUM = re.compile(
+    r"每(?:个)?(?P<per>月|年|日|天|周|季)[^;。]{0,25}?(?P<num>\d+(?:\.\d+)?)(?P<wan>万)?元(?!/)"
+    r"|(?P<num2>\d+(?:\.\d+)?)元/(?P<per2>月|年|日|天)"
+)
+_PER_YEAR: Final = {"月": 12, "年": 1, "日": 365, "天": 365, "周": 52, "季": 4}
+_HANDOVER = re.compile(r"腾退|腾空|搬离|搬出|交付|交还|归还|返还|退还|拆除")
+
+
+def _periodic_sums(text: str) -> list[Decimal]:
+    """Periodic amounts written in ``text`` (每月1000元, 2200元/月), as yearly sums."""
+    out: list[Decimal] = []
+    for m in _PERIODIC_SUM.finditer(text):
+        num, per = (m.group("num"), m.group("per")) if m.group("num") else (m.group("num2"), m.group("per2"))
+        value = Decimal(num) * (10_000 if m.group("wan") else 1)
+        out.append(value * _PER_YEAR[per])
+    return out
+
+
+def _lower_periodic(request: str, orders: list[str]) -> bool:
+    """The request asks a periodic sum (support, rent) and the orders give only a lower one."""
+    asked, given = _periodic_sums(_without_costs(request)), _periodic_sums("。".join(orders))
+    return bool(asked and given) and max(given) < max(asked) - Decimal("0.5")
+
+
+def _payment_unanswered(request: str, orders: list[str]) -> bool:
+    """The request asks for money or a thing to be handed over and no order hands over anything."""
+    asked = _without_costs(request)
+    if not (_PAY_WORD.search(asked) or _HANDOVER.search(asked)):
+        return False
+    return not any(_PAY_VERB.search(s) or _HANDOVER.search(s) for s in orders)
+
+
+def _without_costs(request: str) -> str:
+    return re.sub(r"[^;。]*(?:诉讼费|受理费)[^;。]*", "", request)
 
 
 def _lower_rate(request: str, orders: list[str]) -> bool:

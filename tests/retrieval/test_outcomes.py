@@ -400,6 +400,55 @@ def test_text_without_a_request_reads_no_claim() -> None:
     assert read_claimed("本院经审理认定，2014年原告与被告签订合同，约定转让价格为800000元。") is None
 
 
+def test_a_claim_given_up_later_in_the_text_is_left_out() -> None:
+    claims = (
+        "原告某电信公司向本院提出诉讼请求：1、判令被告支付拖欠的电信费5642.69元；2、判令被告支付逾期付款违约金3774.10元。"
+        "事实与理由：被告欠费至今未付。庭审中，原告自愿放弃逾期付款违约金的诉请。\n被告未作答辩。"
+    )
+    got = read_outcome(result("被告某公司于本判决生效之日起十日内支付原告某电信公司电信服务费5642.69元。"), claims)
+    assert got == OutcomeReading("supported", 5643, 5643)
+    item = (
+        "原告向本院提出诉讼请求：1、依法解除土地流转承包合同；2、判令被告支付承包费5000元；3、本案的诉讼费用由被告承担。"
+        "事实与理由：……\n另查明，庭审中，原告放弃了第2项诉讼请求。"
+    )
+    ended = result("解除原告宛某与被告安某签订的土地流转承包合同。")
+    assert read_outcome(ended, item) == OutcomeReading("supported", None, None)
+
+
+def test_interest_given_up_is_not_an_unanswered_claim() -> None:
+    claims = "原告诉讼请求：1、判令被告立即归还欠款11000元及利息；诉讼费用由被告承担。\n庭审中原告明确放弃利息的请求。"
+    paid = result("由被告张某返还原告王某11000元，于本判决生效之日起十日内付清。")
+    assert read_outcome(paid, claims).code == "supported"
+
+
+def test_lower_periodic_support_than_asked_is_partly() -> None:
+    claims = "原告诉讼请求：1、请求依法判令被告给付原告抚养费每月1000元；2、本案诉讼费由被告承担。"
+    lower = "被告段某给付原告徐某抚养费每月300元，每年的12月31日前一次性付清当年抚养费。"
+    same = "被告段某给付原告徐某抚养费每月1000元，每年的12月31日前一次性付清当年抚养费。"
+    assert read_outcome(result(lower), claims) == OutcomeReading("partly", None, None)
+    assert read_outcome(result(same), claims) == OutcomeReading("supported", None, None)
+
+
+def test_a_payment_asked_and_nothing_handed_over_is_partly() -> None:
+    claims = "原告诉讼请求：被告张某返还侵占我的0.875亩耕地并赔偿损失1750元。"
+    got = read_outcome(result("被告张某自本判决生效后十日内返还原告梁某0.875亩土地使用权。"), claims)
+    assert got == OutcomeReading("partly", 1750, 0)
+
+
+def test_a_breakdown_after_a_total_is_not_added() -> None:
+    bracket = (
+        "原告诉讼请求：1、判令被告立即支付信用卡欠款本息及费用共计68690.02元（截至2022年2月16日，欠款本金为41015.80元，"
+        "利息23700.41元、违约金2973.81元、年费1000元）。2、判令被告承担全部诉讼费用。"
+    )
+    assert read_claimed(bracket) == 68690
+    total_first = (
+        "原告诉讼请求：由被告付给原告叁万叁仟壹佰捌拾元人民币。1.一季度房费7200元；2.一年物业费720元；"
+        "3.违约金23760元；4.主卧室地板:1500元；5.诉讼费由被告承担。"
+    )
+    assert read_claimed(total_first) == 33180
+    assert read_claimed("原告诉讼请求：被告赔偿原告医药费4600元、护理费1207.4元、交通费100元，计5907.4元。") == 5907
+
+
 # --- the five stored outcomes -------------------------------------------------------------------------
 
 
