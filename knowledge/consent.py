@@ -55,6 +55,8 @@ class ConsentCues(DataModel):
     no_contact: str
     hesitation: list[str]
     question_end: str
+    question_start: str
+    hypothetical: str
     request_words: str
     suit_words: str
     suit_fallback: str
@@ -73,6 +75,8 @@ class _Compiled:
     no_contact: re.Pattern[str]
     hesitation: list[re.Pattern[str]]
     question_end: re.Pattern[str]
+    question_start: re.Pattern[str]
+    hypothetical: re.Pattern[str]
     request: re.Pattern[str]
     mediation_word: re.Pattern[str]
     suit_fallback: re.Pattern[str]
@@ -114,6 +118,8 @@ def _compiled(path: Path = DATA_DIR / "consent.yaml") -> _Compiled:
         no_contact=c(cues.no_contact),
         hesitation=[c(p) for p in cues.hesitation],
         question_end=c(cues.question_end),
+        question_start=c(cues.question_start),
+        hypothetical=c(cues.hypothetical),
         request=c(cues.request_words),
         mediation_word=c(cues.mediation_words),
         suit_fallback=c(cues.suit_fallback),
@@ -138,7 +144,11 @@ def _clauses(text: str, cc: _Compiled) -> list[_Clause]:
     out = []
     for m in _CLAUSE.finditer(text):
         clause = m.group(0)
-        question = bool(_QUESTION_MARK.match(text[m.end() : m.end() + 2])) or bool(cc.question_end.search(clause))
+        question = (
+            bool(_QUESTION_MARK.match(text[m.end() : m.end() + 2]))
+            or bool(cc.question_end.search(clause))
+            or bool(cc.question_start.search(clause))
+        )
         out.append(_Clause(clause, m.start(), question))
     return out
 
@@ -167,6 +177,8 @@ def _mediation_stances(clauses: list[_Clause], cc: _Compiled, *, story: bool) ->
     for cl in clauses:
         if story and cl.question and not cc.request.search(cl.text):
             continue
+        if cc.hypothetical.search(cl.text):
+            continue  # "他要是肯调早就调好了": what the other side would have done, no stance of the speaker's
         taken: list[tuple[int, int]] = []
         for pattern, stance in cc.mediation:
             for m in pattern.finditer(cl.text):
