@@ -50,6 +50,7 @@ class PeriodRules(DataModel):
 
 class DueRules(DataModel):
     after: str
+    before: str = ""  # words just before the date that name it the due date ("到期日是2026年4月13号")
     moved: str
     moved_with_consent: str
 
@@ -162,7 +163,8 @@ def _due_date(text: str, mentions: list[DateMention], rules: GuaranteeRules) -> 
         if compiled(rules.due.moved).search(before):
             moved = True
             continue
-        if due is None and compiled(rules.due.after).search(text[m.end : m.end + 12]):
+        named = bool(rules.due.before) and bool(compiled(rules.due.before).search(before))
+        if due is None and (named or compiled(rules.due.after).search(text[m.end : m.end + 12])):
             due = m
     return due, moved
 
