@@ -147,6 +147,9 @@ class Decisions(DataModel):
     sue_again: Cues
     unperformed: Cues
     enforcement_tried: Cues
+    performed: Cues
+    another_debt: Cues
+    new_evidence: Cues
     receipt_words: str
     appealable_ruling: Cues
     court_mention: str
@@ -468,6 +471,8 @@ def _decisions(
         return None
     if has_guarantor and d.enforcement_tried.hits(text):
         return None  # the debtor's judgment could not be enforced: the question is the guarantor, a suit of its own
+    if d.performed.hits(text) and d.another_debt.hits(text):
+        return None  # the old decision was performed; the story is about another debt, a new suit of its own
     contest = d.contest.hits(text)
     effective = d.effective.hits(text) or mediation_doc or order_issued
     decided_by, here = _court_named(text, court, d)
@@ -476,7 +481,8 @@ def _decisions(
         return _appeal(
             text, today, court, rules, ruling=ruling and not judgment, decided_by=decided_by, here=here, matters=frozen
         )
-    if d.sue_again.hits(text) or (contest and effective and not d.unperformed.hits(text)):
+    new_evidence = effective and d.new_evidence.hits(text)
+    if d.sue_again.hits(text) or new_evidence or (contest and effective and not d.unperformed.hits(text)):
         r = d.retrial
         return RoutingResult(
             route="retrial",
