@@ -2,8 +2,12 @@
 
 What a run does, batch by batch (see :mod:`retrieval.sources` for the accepted formats and fields):
 
-1. read and validate records; a bad record is reported with its file and line and skipped;
-2. look up each id's stored content hash: unchanged judgments are not embedded again, changed ones are;
+1. read and validate records: each file by its known layout or in the generic format, the files that hold no
+   judgments (statutes, the 案由 catalogue) skipped and listed; every stored field masked and the judgment's
+   parts and outcome read (:func:`retrieval.sources.validate`); a bad record is reported with its file and line
+   and skipped;
+2. look up each id's stored content hash (over everything stored and the schema version): unchanged judgments
+   are not embedded again, changed ones are;
 3. embed the new and changed texts, upsert them into Chroma, then append their jieba tokens to a pending
    BM25 shard, then advance the checkpoint.
 
@@ -27,8 +31,8 @@ import json
 import logging
 import os
 import sys
-from collections import deque
-from collections.abc import Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -40,8 +44,18 @@ from tqdm import tqdm
 from retrieval.bm25 import Bm25Doc, Bm25Index
 from retrieval.embedder import Embedder, make_embedder
 from retrieval.errors import IndexMissingError, RecordError, RetrievalError
-from retrieval.sources import Judgment, RawRecord, fingerprint, read_records, source_files, validate
-from retrieval.store import ChromaStore, Metadata, clean_metadata, make_client
+from retrieval.sources import (
+    SCHEMA_VERSION,
+    Judgment,
+    RawRecord,
+    SkippedFile,
+    corpus_files,
+    fingerprint,
+    read_records,
+    source_files,
+    validate,
+)
+from retrieval.store import LAWS_SEP, ChromaStore, Metadata, clean_metadata, make_client
 from retrieval.text import JudgmentTokenizer, content_hash, default_tokenizer
 from retrieval.workers import Embedded, EmbeddingWorkers, default_workers
 
@@ -68,6 +82,8 @@ class IngestReport:
     invalid: int = 0
     errors: list[RecordError] = field(default_factory=list)
     total: int = 0  # judgments in the collection afterwards
+    by_layout: Counter[str] = field(default_factory=Counter)  # distinct valid judgments read, per layout
+    skipped: list[SkippedFile] = field(default_factory=list)  # files a layout says hold no judgments
 
     def lines(self) -> list[str]:
         out = [
@@ -76,6 +92,9 @@ class IngestReport:
             f"invalid: {self.invalid}",
             f"judgments in collection: {self.total}",
         ]
+        if self.by_layout:
+            out.append("judgments by source: " + ", ".join(f"{k} {v}" for k, v in sorted(self.by_layout.items())))
+        out.extend(f"  skipped file {s.source}: {s.why} ({s.layout})" for s in self.skipped)
         if self.resumed_from:
             out.append(f"resumed after a checkpoint: {self.resumed_from} records were already done")
         out.extend(f"  skipped {err}" for err in self.errors)
@@ -214,7 +233,7 @@ class Ingestor:
         report.resumed_from = done_before
         seen: dict[str, tuple[str, int]] = {}  # id -> (content hash, line) within this run
 
-        bar = tqdm(total=_count_hint(files), unit="rec", desc="ingest", disable=not progress, file=sys.stderr)
+        bar = tqdm(total=_count_hint(path), unit="rec", desc="ingest", disable=not progress, file=sys.stderr)
         batch: list[Judgment] = []
         position = 0
         # Batches whose vectors are being computed, oldest first. They are committed strictly in order, so the
@@ -223,7 +242,7 @@ class Ingestor:
         inflight: deque[_Pending] = deque()
         with _LazyWorkers(self.embedder, self.workers, self.tokenizer) as pool:
             try:
-                for item in read_records(path):
+                for item in _records(path, report):
                     position += 1
                     report.records += 1
                     bar.update(1)
@@ -267,6 +286,12 @@ class Ingestor:
             report.errors.append(err)
 
     def _check(self, raw: RawRecord, seen: dict[str, tuple[str, int]], report: IngestReport) -> Judgment | None:
+        judgment = self._check_one(raw, seen, report)
+        if judgment is not None:
+            report.by_layout[judgment.layout] += 1
+        return judgment
+
+    def _check_one(self, raw: RawRecord, seen: dict[str, tuple[str, int]], report: IngestReport) -> Judgment | None:
         text = raw.fields.get("text")
         if raw.cail and isinstance(text, str) and f"cail-{content_hash(text)[:16]}" in seen:
             report.duplicates += 1  # fast path: CAIL repeats each text many times; skip the full validation
@@ -409,6 +434,15 @@ class _LazyWorkers:
             self._workers = None
 
 
+def _records(path: Path, report: IngestReport) -> Iterator[RawRecord | RecordError]:
+    """The records under ``path``; the files a layout skips are listed in the report instead."""
+    for item in read_records(path):
+        if isinstance(item, SkippedFile):
+            report.skipped.append(item)
+        else:
+            yield item
+
+
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -423,17 +457,29 @@ def _metadata(j: Judgment, source_key: str, model: str) -> Metadata:
             "case_number": j.case_number,
             "title": j.title,
             "summary": j.summary,
+            "region": j.region,
+            "doc_type": j.doc_type,
+            "claims": j.claims,
+            "decision": j.decision,
+            "reason": j.reason,
+            "laws": LAWS_SEP.join(j.laws),
+            "claimed_yuan": j.claimed_yuan,
+            "granted_yuan": j.granted_yuan,
+            "layout": j.layout,
             "content_hash": j.content_hash,
             "source": source_key,
             "model": model,
+            "schema": SCHEMA_VERSION,
         }
     )
 
 
-def _count_hint(files: list[Path]) -> int | None:
+def _count_hint(path: Path) -> int | None:
     """Lines in the input, for the progress bar (a CAIL line is three records, so this is a lower bound)."""
     total = 0
-    for f in files:
+    for f, layout in corpus_files(path):
+        if layout.skip:
+            continue
         if f.suffix.lower() == ".txt":
             total += 1
             continue

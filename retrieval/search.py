@@ -19,7 +19,8 @@ from retrieval.bm25 import Bm25Index, top_indices
 from retrieval.embedder import Embedder, Vectors
 from retrieval.errors import QueryError
 from retrieval.fusion import RRF_K, Fused, reciprocal_rank_fusion
-from retrieval.store import ChromaStore, StoredDoc
+from retrieval.outcomes import OUTCOME_CODES, OutcomeCode
+from retrieval.store import LAWS_SEP, ChromaStore, StoredDoc
 from retrieval.text import JudgmentTokenizer, default_tokenizer, normalize
 from retrieval.types import Hit, SearchResult, TraceEntry
 
@@ -152,25 +153,45 @@ class SimilarCaseSearch:
         return SearchResult(query=text, hits=hits, trace=trace, cause_filter=cause)
 
     def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
-        """Counts of outcomes among the ``n`` nearest judgments that carry one."""
+        """Counts of outcome codes (retrieval.outcomes.OUTCOME_CODES) among the ``n`` nearest judgments that
+        carry one; judgments without a result to read (fact sections only) are not counted."""
         result = self.search(query, k=min(n, MAX_K), cause=cause)
         return dict(Counter(h.outcome for h in result.hits if h.outcome))
 
 
 def _opt_str(doc: StoredDoc, key: str) -> str | None:
     value = doc.metadata.get(key)
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _opt_int(doc: StoredDoc, key: str) -> int | None:
+    value = doc.metadata.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _outcome(doc: StoredDoc) -> OutcomeCode | None:
+    value = doc.metadata.get("outcome")
+    return next((code for code in OUTCOME_CODES if code == value), None)
 
 
 def _hit(f: Fused, doc: StoredDoc) -> Hit:
-    year = doc.metadata.get("year")
+    laws = _opt_str(doc, "laws")
     return Hit(
         id=f.id,
         score=f.score,
         cause=_opt_str(doc, "cause"),
-        outcome=_opt_str(doc, "outcome"),
+        outcome=_outcome(doc),
         summary=_opt_str(doc, "summary") or "",
         case_number=_opt_str(doc, "case_number"),
         court=_opt_str(doc, "court"),
-        year=year if isinstance(year, int) and not isinstance(year, bool) else None,
+        year=_opt_int(doc, "year"),
+        title=_opt_str(doc, "title"),
+        doc_type=_opt_str(doc, "doc_type"),
+        region=_opt_str(doc, "region"),
+        claims=_opt_str(doc, "claims"),
+        decision=_opt_str(doc, "decision"),
+        reason=_opt_str(doc, "reason"),
+        laws=tuple(laws.split(LAWS_SEP)) if laws else (),
+        claimed_yuan=_opt_int(doc, "claimed_yuan"),
+        granted_yuan=_opt_int(doc, "granted_yuan"),
     )

@@ -2,8 +2,9 @@
 
 Embedded ``PersistentClient`` by default; a Chroma server (``chroma run``) when ``chroma_host`` is set.
 Telemetry is off and no embedding function is attached (Chroma's default one downloads a model).
-Metadata kept per judgment: cause, court, year, outcome, case_number, title, summary, content_hash, source
-(keys whose value is unknown are left out, as Chroma accepts no nulls).
+Metadata kept per judgment (:data:`META_FIELDS`, then content_hash, source, model and schema, the
+``retrieval.sources.SCHEMA_VERSION`` it was built with): keys whose value is unknown are left out, as Chroma
+accepts no nulls, and the cited laws are one string joined by :data:`LAWS_SEP`, as Chroma keeps only scalars.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ from retrieval.errors import StoreError
 log = logging.getLogger(__name__)
 
 Metadata = dict[str, str | int | float | bool]
-META_FIELDS: Final = ("cause", "court", "year", "outcome", "case_number", "title", "summary")
+META_FIELDS: Final = (
+    "cause", "court", "year", "outcome", "case_number", "title", "summary", "region", "doc_type", "claims",
+    "decision", "reason", "laws", "claimed_yuan", "granted_yuan", "layout",
+)
+LAWS_SEP: Final = "\n"
 
 
 def _chroma_settings() -> ChromaSettings:
@@ -66,13 +71,34 @@ class ChromaStore:
     def __init__(self, client: Any, collection: str) -> None:
         self._client = client
         self.name = collection
+        self._open()
+
+    def _open(self) -> None:
         try:
-            self._col = client.get_or_create_collection(
-                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            self._col = self._client.get_or_create_collection(
+                self.name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
-            self._max_batch = int(client.get_max_batch_size())
+            self._max_batch = int(self._client.get_max_batch_size())
         except (ChromaError, ValueError) as exc:
-            raise StoreError(f"cannot open the Chroma collection {collection!r}: {exc}") from exc
+            raise StoreError(f"cannot open the Chroma collection {self.name!r}: {exc}") from exc
+
+    def clear(self) -> None:
+        """Drop every judgment: the collection is deleted and created again, empty."""
+        try:
+            self._client.delete_collection(self.name)
+        except (*_FAILED, ValueError) as exc:
+            raise StoreError(f"cannot delete the Chroma collection {self.name!r}: {exc}") from exc
+        self._open()
+
+    def schema_of_one(self) -> int | None:
+        """The ``schema`` stamped on one stored judgment (``None``: none stored, or built before schemas)."""
+        try:
+            got = self._col.get(limit=1, include=["metadatas"])
+        except _FAILED as exc:
+            raise StoreError(f"Chroma get failed: {exc}") from exc
+        metas = got.get("metadatas") or []
+        value = (metas[0] or {}).get("schema") if metas else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def count(self) -> int:
         try:

@@ -27,8 +27,10 @@ log = logging.getLogger(__name__)
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 USERDICT_PATH: Final = REPO_ROOT / "knowledge" / "data" / "legal_userdict.txt"
 
-# The outcome vocabulary, defined here once: the keys stored with each judgment (extracted at ingest or read
-# from the record) and the name a litigant reads for each (the assessment's similar cases and distribution).
+# The outcome vocabulary's names, defined here once: the name a litigant reads for each code that
+# retrieval.outcomes reads from a judgment's result (OutcomeCode there; stored with each judgment), for the
+# assessment's similar cases and distribution. ``Outcome`` is the older five-code vocabulary, which
+# retrieval.outcomes.legacy_code still maps to.
 Outcome = Literal["supported", "partly", "rejected", "withdrawn", "mediated"]
 OUTCOMES: Final[tuple[Outcome, ...]] = get_args(Outcome)
 OUTCOME_NAMES: Final[Mapping[str, str]] = MappingProxyType(
@@ -36,8 +38,14 @@ OUTCOME_NAMES: Final[Mapping[str, str]] = MappingProxyType(
         "supported": "支持原告请求",
         "partly": "部分支持",
         "rejected": "驳回请求",
+        "divorce_granted": "准予离婚",
+        "divorce_refused": "不准离婚",
+        "dismissed": "驳回起诉",
+        "not_accepted": "不予受理",
+        "transferred": "移送管辖",
         "withdrawn": "撤诉",
         "mediated": "调解结案",
+        "other": "其他结果",
     }
 )
 
@@ -83,6 +91,11 @@ class JudgmentTokenizer:
             if self._userdict is not None:
                 self._jieba.load_userdict(str(self._userdict))
             self._ready = True
+
+    def word_freq(self, word: str) -> int:
+        """How often the dictionaries (jieba's and ours) count ``word`` as a word; 0 when they do not know it."""
+        self._ensure_ready()
+        return int(self._jieba.FREQ.get(word) or 0)
 
     def words(self, text: str) -> list[str]:
         """Raw jieba words (no filtering), for inspection and tests of the user dictionary."""
@@ -190,62 +203,3 @@ def extract_year(text: str) -> int | None:
 def normalize_header(text: str) -> str:
     # Keep line breaks as spaces so that a court name on its own line is found at a word boundary.
     return _header(unicodedata.normalize("NFKC", text).replace("\r", " ").replace("\n", " "))
-
-
-# --- outcome ------------------------------------------------------------------------------------------
-
-_DECISION_MARKERS: Final = re.compile(r"判决如下|裁定如下|达成如下(?:调解)?协议|调解协议如下")
-_WITHDRAWN = re.compile(r"准许[^。；]{0,30}?撤(?:回起)?诉|撤回起诉")
-_MEDIATED = re.compile(r"调解协议|调解书|达成如下(?:调解)?协议")
-_PARTLY = re.compile(r"驳回[^。；]{0,40}?其[他它余]诉讼请求")
-_REJECTED_ALL = re.compile(r"驳回[^。；]{0,40}?全部诉讼请求")
-_REJECTED_BARE = re.compile(r"驳回[^。；]{0,40}?诉讼请求")
-_PAY_ORDER = re.compile(r"(?:偿还|归还|支付|给付|返还|清偿|赔偿|退还)")
-
-# Labels a corpus may carry for an outcome: our keys, our names, and these other spellings.
-_OUTCOME_SYNONYMS: Final[dict[str, Outcome]] = {
-    **{key: key for key in OUTCOMES},
-    **{OUTCOME_NAMES[key]: key for key in OUTCOMES},
-    "support": "supported",
-    "支持": "supported",
-    "全部支持": "supported",
-    "胜诉": "supported",
-    "partial": "partly",
-    "partly_supported": "partly",
-    "reject": "rejected",
-    "驳回": "rejected",
-    "驳回诉讼请求": "rejected",
-    "调解": "mediated",
-}
-
-
-def normalize_outcome(value: str) -> Outcome | None:
-    """Map an outcome label from a record (English or Chinese) to ours; ``None`` if unknown."""
-    return _OUTCOME_SYNONYMS.get(value.strip().lower())
-
-
-def extract_outcome(text: str) -> Outcome | None:
-    """The outcome from the decision part (after 判决如下/裁定如下/…协议); ``None`` when there is none.
-
-    Rules, first match wins: 准许撤诉/撤回起诉 → withdrawn; 调解协议/调解书 → mediated;
-    驳回…其他诉讼请求 → partly; 驳回…全部诉讼请求 → rejected; an order to pay → supported;
-    驳回…诉讼请求 with no order to pay → rejected.
-    """
-    clean = unicodedata.normalize("NFKC", text)
-    m = _DECISION_MARKERS.search(clean)
-    if m is None:
-        return None
-    decision = clean[m.start() :]
-    if _WITHDRAWN.search(decision):
-        return "withdrawn"
-    if _MEDIATED.search(decision):
-        return "mediated"
-    if _PARTLY.search(decision):
-        return "partly"
-    if _REJECTED_ALL.search(decision):
-        return "rejected"
-    if _PAY_ORDER.search(decision):
-        return "supported"
-    if _REJECTED_BARE.search(decision):
-        return "rejected"
-    return None

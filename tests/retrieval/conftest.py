@@ -89,3 +89,42 @@ def make_ingestor(store: ChromaStore, tmp_path: Path) -> Callable[..., Ingestor]
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "corpus.jsonl", DOCS)
+
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def _pick(src: Path, keep: Callable[[int, str], bool]) -> list[str]:
+    with src.open(encoding="utf-8") as fh:
+        return [line.rstrip("\n") for i, line in enumerate(fh) if keep(i, line)]
+
+
+def build_real_corpus(dest: Path) -> Path:
+    """A small copy of the shared data folder, same layout, built from real lines of each file: the c3rd-mini
+    lines that hold an ID or phone number and those whose parties are split over several objects, among the first
+    ones of each file; the files that hold no judgments (laws, the 案由 catalogue, CAIL loans, tags, READMEs) too."""
+    from core.pii import contains_pii
+
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+
+    def split_parties(line: str) -> bool:
+        return any("Name" not in p and "NameText" in p for p in json.loads(line)["parties"])
+
+    picks: dict[str, Callable[[int, str], bool]] = {
+        "c3rd-mini/judgments.jsonl": lambda i, line: i < 15 or contains_pii(line) or split_parties(line),
+        "cjrc-civil-dev/facts.jsonl": lambda i, line: i < 5 or contains_pii(line) or ("&ldquo;" in line and i < 40),
+        "cail2019-elements/divorce.jsonl": lambda i, _: i < 3,
+        "cail2019-elements/labor.jsonl": lambda i, _: i < 3,
+        "cail2019-elements/loan.jsonl": lambda i, _: i < 2,
+        "cail2019-scm/sample_triplets.jsonl": lambda i, _: i < 40,
+        "laws/articles.jsonl": lambda i, _: i < 5,
+        "civil-causes/catalogue.jsonl": lambda i, _: i < 5,
+    }
+    for rel, keep in picks.items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(_pick(SHARED_DATA / rel, keep)) + "\n", encoding="utf-8")
+    for rel in ("README.md", "c3rd-mini/README.md", "cail2019-elements/tags.json"):
+        (dest / rel).write_text((SHARED_DATA / rel).read_text(encoding="utf-8"), encoding="utf-8")
+    return dest

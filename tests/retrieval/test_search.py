@@ -14,7 +14,7 @@ from retrieval.lc import SimilarCaseRetriever
 from retrieval.search import SimilarCaseSearch
 from retrieval.types import Searcher
 
-from .conftest import LEASE, LOAN
+from .conftest import LEASE, LOAN, write_jsonl
 
 
 @pytest.fixture
@@ -127,3 +127,62 @@ def test_api_hides_store_failures(caplog) -> None:
 
     res = _client(Broken()).get("/api/similar", params={"q": "借款"})
     assert res.status_code == 503 and "10.0.0.1" not in res.text
+
+
+# A court's own judgment in the generic format, with every part given: what a hit carries back (masked).
+RICH = {
+    "id": "rich-1",
+    "cause": "民间借贷纠纷",
+    "title": "林发武与贵州鼎盛晟贸易有限公司民间借贷纠纷一审民事判决书",
+    "text": "原告林发武向本院提出诉讼请求：1.被告偿还借款五万元；2.诉讼费由被告承担。"
+            "事实与理由：被告贵州鼎盛晟贸易有限公司（以下简称鼎盛晟公司）向原告借款五万元并出具借条，"
+            "到期未还，原告电话13812345678。",
+    "reasoning": "本院认为，合法的借贷关系受法律保护。"
+                 "鼎盛晟公司向林发武借款五万元有借条为证，原告要求偿还借款，本院予以支持。"
+                 "依照《中华人民共和国合同法》第二百零六条之规定，判决如下",
+    "result": "被告贵州鼎盛晟贸易有限公司于本判决生效之日起十日内偿还原告林发武借款50000元。"
+              "\n案件受理费1050元，由被告负担。\n如不服本判决，可在判决书送达之日起十五日内上诉于贵州省贵阳市中级人民法院",
+    "laws": [{"terms": "第二百零六条", "law": "《中华人民共和国合同法》"}],
+    "parties": [
+        {"Name": "林发武", "LegalEntity": "Person"},
+        {"Name": "贵州鼎盛晟贸易有限公司", "LegalEntity": "Corporation"},
+    ],
+    "appeal_court": "贵州省贵阳市中级人民法院",
+    "doc_type": "判决书",
+    "year": 2019,
+}
+DISMISSED = {
+    "id": "rich-2",
+    "cause": "民间借贷纠纷",
+    "text": "原告诉称，被告借款三万元未还，请求判令被告偿还借款。经审查，被告下落不明且无法确定。",
+    "reasoning": "本院经审查认为，原告不能提供明确的被告，不符合起诉条件。"
+                 "依照《中华人民共和国民事诉讼法》第一百一十九条之规定，裁定如下",
+    "result": "驳回原告的起诉。",
+}
+
+
+@pytest.fixture
+def rich_searcher(make_ingestor, store, tmp_path: Path) -> SimilarCaseSearch:
+    ing = make_ingestor()
+    ing.ingest(write_jsonl(tmp_path / "rich.jsonl", [RICH, DISMISSED]))
+    return SimilarCaseSearch(store, Bm25Index.load(ing.paths.index), FakeEmbedder())
+
+
+def test_a_hit_reads_like_a_judgment_and_names_nobody(rich_searcher: SimilarCaseSearch) -> None:
+    hit = next(h for h in rich_searcher.search("借款五万元借条到期未还", k=2).hits if h.id == "rich-1")
+    assert hit.title == "林某与某贸易有限公司民间借贷纠纷一审民事判决书"
+    assert (hit.doc_type, hit.region, hit.year, hit.outcome) == ("判决书", "贵州省贵阳市", 2019, "supported")
+    assert hit.claims == "1.被告偿还借款五万元；2.诉讼费由被告承担"
+    assert hit.decision == "被告某贸易有限公司于本判决生效之日起十日内偿还原告林某借款50000元。"
+    assert hit.reason == "某公司向林某借款五万元有借条为证，原告要求偿还借款，本院予以支持。"
+    assert hit.laws == ("《合同法》第二百零六条",)
+    assert (hit.claimed_yuan, hit.granted_yuan) == (50000, 50000)
+    shown = " ".join(str(v) for v in (hit.title, hit.summary, hit.claims, hit.decision, hit.reason))
+    assert "林发武" not in shown and "鼎盛晟" not in shown and "13812345678" not in shown
+
+
+def test_outcome_distribution_counts_the_new_codes(rich_searcher: SimilarCaseSearch) -> None:
+    assert rich_searcher.outcome_distribution("借款", n=20, cause="民间借贷纠纷") == {"supported": 1, "dismissed": 1}
+    dismissed = next(h for h in rich_searcher.search("借款 被告下落不明", k=2).hits if h.id == "rich-2")
+    assert (dismissed.outcome, dismissed.granted_yuan, dismissed.laws) == ("dismissed", None, ())
+    assert dismissed.reason == "本院经审查认为，原告不能提供明确的被告，不符合起诉条件。"

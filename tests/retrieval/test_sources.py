@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import IngestError, RecordError
-from retrieval.sources import CAIL_CAUSE, RawRecord, read_records, validate
+from retrieval.sources import CAIL_CAUSE, RawRecord, layout_of, read_records, validate
 
 from .conftest import write_jsonl
 
@@ -117,3 +117,57 @@ def test_default_id_is_stable_content_hash() -> None:
     a = validate(RawRecord("s", 1, {"text": TEXT}))
     b = validate(RawRecord("s", 9, {"text": "  " + TEXT + "\n"}))
     assert a.id == b.id and a.id.startswith("j-")
+
+
+def test_a_csv_of_a_courts_own_judgments_with_every_part_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text(
+        "id,cause,court,text,reasoning,result,laws,parties\n"
+        'own-1,民间借贷纠纷,河南省焦作市山阳区人民法院,"原告张建国诉称，请求判令被告王小明偿还借款2万元。",'
+        '"本院认为，被告王小明借款未还，本院予以支持。依照《民法典》第六百七十五条之规定，判决如下",'
+        '"被告王小明于本判决生效之日起十日内偿还原告张建国借款20000元。",'
+        '"《民法典》第六百七十五条；《民事诉讼法》第一百四十五条","[\'张建国\', \'王小明\']"\n',
+        encoding="utf-8",
+    )
+    good, bad = _validated(path)
+    assert not bad
+    j = good[0]
+    assert (j.layout, j.region, j.outcome, j.claimed_yuan, j.granted_yuan) == ("generic", "河南省焦作市", "supported",
+                                                                             20000, 20000)
+    assert j.laws == ("《民法典》第六百七十五条", "《民事诉讼法》第一百四十五条")
+    assert j.reason == "本院认为，被告王某借款未还，本院予以支持。"
+    assert "张建国" not in j.text + (j.claims or "") + (j.decision or "") and "王某" in j.text
+
+
+def test_a_whole_judgment_text_gives_its_own_reasoning_and_result(tmp_path: Path) -> None:
+    whole = (
+        "原告李某诉称，请求判令被告偿还借款5万元。本院认为，原告未提交借条或转账凭证，其主张证据不足，本院不予支持。"
+        "依照《中华人民共和国民事诉讼法》第六十四条之规定，判决如下：驳回原告李某的诉讼请求。案件受理费1050元，由原告负担。"
+    )
+    good, _ = _validated(write_jsonl(tmp_path / "w.jsonl", [{"text": whole}]))
+    j = good[0]
+    assert (j.outcome, j.decision, j.granted_yuan) == ("rejected", "驳回原告李某的诉讼请求。", 0)
+    assert j.reason == "本院认为，原告未提交借条或转账凭证，其主张证据不足，本院不予支持。"
+    mediated = (
+        "原告诉称被告欠款三万元。经本院主持调解，双方当事人自愿达成如下协议：被告于2020年1月前分期支付原告3万元。"
+    )
+    assert validate(RawRecord("s", 1, {"text": mediated})).outcome == "mediated"
+
+
+def test_layouts_are_known_by_path_and_fields(tmp_path: Path) -> None:
+    laws = tmp_path / "laws" / "articles.jsonl"
+    laws.parent.mkdir()
+    write_jsonl(laws, [{"law": "民法典", "article": 1, "text": "为了保护民事主体的合法权益，调整民事关系。"}])
+    assert layout_of(laws).name == "laws" and layout_of(laws).skip
+    # the same path holding judgments is read as judgments: the fields decide too
+    own = tmp_path / "own" / "laws" / "articles.jsonl"
+    own.parent.mkdir(parents=True)
+    write_jsonl(own, [{"id": "x", "text": TEXT}])
+    assert layout_of(own).name == "generic"
+    items = list(read_records(tmp_path))
+    assert [type(i).__name__ for i in items] == ["SkippedFile", "RawRecord"]
+    divorce = tmp_path / "cail2019-elements" / "divorce.jsonl"
+    divorce.parent.mkdir()
+    write_jsonl(divorce, [{"id": "divorce-0001", "domain": "divorce", "text": TEXT + "判决如下：准予离婚。"}])
+    j = validate(next(i for i in read_records(divorce) if isinstance(i, RawRecord)))
+    assert (j.layout, j.cause, j.outcome, j.decision) == ("cail-divorce", "离婚纠纷", None, None)

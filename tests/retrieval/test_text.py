@@ -1,15 +1,14 @@
 import pytest
 
+from retrieval.outcomes import OUTCOME_CODES
+from retrieval.sources import normalize_outcome
 from retrieval.text import (
     OUTCOME_NAMES,
-    OUTCOMES,
     content_hash,
     extract_case_number,
     extract_court,
-    extract_outcome,
     extract_summary,
     extract_year,
-    normalize_outcome,
 )
 
 
@@ -30,35 +29,18 @@ def test_content_hash_ignores_spacing_and_width() -> None:
     assert content_hash("借款5000元") != content_hash("借款6000元")
 
 
-@pytest.mark.parametrize(
-    ("snippet", "expected"),
-    [
-        ("本院认为……判决如下：一、被告张某于本判决生效之日起十日内偿还原告李某借款50000元。", "supported"),
-        ("判决如下：一、被告偿还原告借款2万元；二、驳回原告的其他诉讼请求。", "partly"),
-        ("判决如下：驳回原告王某的全部诉讼请求。案件受理费由原告负担。", "rejected"),
-        ("判决如下：\n驳回原告王某的诉讼请求。", "rejected"),
-        ("裁定如下：准许原告刘某撤回起诉。", "withdrawn"),
-        ("裁定如下：准许原告撤诉。案件受理费减半收取。", "withdrawn"),
-        ("经本院主持调解，双方当事人自愿达成如下协议：被告于2020年1月前分期支付原告3万元。", "mediated"),
-        ("判决如下：确认双方于本院达成的调解协议有效。", "mediated"),
-        ("判决如下：被告赔偿原告医疗费等各项损失12000元。", "supported"),
-        ("判决如下：本判决为终审判决。", None),
-        ("原告诉称被告借款未还，请求判令被告偿还借款。", None),  # no decision part: unknown, not guessed
-    ],
-)
-def test_outcome_rules(snippet: str, expected: str | None) -> None:
-    assert extract_outcome(snippet) == expected
-
-
 def test_outcome_labels_from_records_are_normalised() -> None:
     assert normalize_outcome("部分支持") == "partly"
     assert normalize_outcome(" Rejected ") == "rejected"
     assert normalize_outcome("撤诉") == "withdrawn"
+    assert normalize_outcome("divorce_refused") == "divorce_refused"
+    assert normalize_outcome("驳回起诉") == "dismissed"
     assert normalize_outcome("maybe") is None
 
 
-def test_every_outcome_has_one_name_that_reads_back() -> None:
-    assert tuple(OUTCOME_NAMES) == OUTCOMES
+def test_every_outcome_code_has_one_name_that_reads_back() -> None:
+    assert tuple(OUTCOME_NAMES) == OUTCOME_CODES
+    assert len(set(OUTCOME_NAMES.values())) == len(OUTCOME_NAMES)
     assert all(normalize_outcome(name) == key for key, name in OUTCOME_NAMES.items())
 
 
