@@ -92,3 +92,20 @@ def test_workshop_or_sale_price_is_a_property_case_under_a_labour_reading(text: 
 def test_a_piece_worker_in_the_plant_is_still_owed_wages() -> None:
     text = "俺在他厂里上班，按件算钱，加工费三个月没发，俺是厂里的工人"
     assert read_fee_kind("labour", text, None, RULES).kind == "labour"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "离婚四年了，儿子跟着他，他现在天天打孩子，俺要把抚养权要回来，抚养费俺一分不要",
+        "离婚两年，想把闺女的抚养关系变更过来，生活费我一分也不要她的",
+    ],
+)
+def test_custody_without_money_is_other_non_property(text: str) -> None:
+    # 其他非财产案件 (诉讼费用交纳办法第十三条第（二）项第3目): the money waived after it is named, too
+    assert read_fee_kind("divorce", text, None, RULES).kind == "other_non_property"
+
+
+def test_custody_with_support_money_is_a_property_case() -> None:
+    text = "离婚后孩子跟他，俺想要回抚养权，还要他每月给抚养费一千"
+    assert read_fee_kind("divorce", text, None, RULES).kind == "property"
