@@ -38,7 +38,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import prompts
-from bot import guidance
+from bot import contact, guidance
 from bot.consultation import Consultation
 from bot.effects import CreateHandoff, Effect, PersonAction, ShowProgress
 from bot.guidance import OTHER, norm, say
@@ -72,6 +72,7 @@ class S(StrEnum):
     FILING_FORM = "filing_form"  # plaintiff and defendant details for the complaint
     FILING_CONFIRM = "filing_confirm"  # read back, then submit
     TICKET_DESC = "ticket_desc"  # what the person wants from a human (12368 ticket)
+    CONTACT = "contact"  # how to reach the person (with consent; may be declined) before a referral or ticket
     DONE = "done"  # handed off; progress queries, or a new consultation
 
 
@@ -240,6 +241,14 @@ def hand_off(ctx: StepContext, c: Consultation, kind: HandoffKind, *, area: str 
     return Step(S.DONE, Outgoing(), c, effects=(CreateHandoff(request),))
 
 
+def ask_contact(ctx: StepContext, c: Consultation, kind: contact.ContactFor, *, area: str | None = None) -> Step:
+    """Before a referral or a ticket: ask how to reach the person, saying why and who sees it (``bot.contact``).
+    Leads to ``CONTACT``; the pending hand-off waits in the form."""
+    form = {contact.FOR: kind, contact.AREA: area or ""}
+    reply = Outgoing.of(contact.ask(kind, ctx.key.channel), quick=_quick("decline_contact"))
+    return Step(S.CONTACT, reply, c.replace(form=form, asking=contact.ASK_BOTH))
+
+
 def ask_form_field(ctx: StepContext, c: Consultation, *before: str) -> Step:
     """The next filing-form field's question (``FILING_FORM``), or the summary to confirm (``FILING_CONFIRM``) when
     the form is complete — which a form just emptied (choosing 网上立案, 修改) never is."""
@@ -342,18 +351,21 @@ def _mediation_consent(ctx: StepContext, c: Consultation) -> Step:
             return ask_next_or_assess(ctx, corrected, say("corrected"))
         again = "\n".join((say("mediation_consent_unclear"), say("mediation_consent_again")))
         return _stay(ctx, c, Outgoing.of(again, quick=_quick("agree", "cancel")))
-    return hand_off(ctx, c, "referral", area=knowledge.find_area(ctx.text))
+    return ask_contact(ctx, c, "referral", area=knowledge.find_area(ctx.text))
 
 
 def _filing_form(ctx: StepContext, c: Consultation) -> Step:
-    field = c.asking or ""
+    field, text, before = c.asking or "", ctx.text, []
+    fixed = contact.form_correction(ctx.text)  # "不对 手机号输错了 是139…": that field, never this one
+    if fixed is not None and fixed[0] != field and fixed[0] in c.form:
+        field, text, before = fixed[0], fixed[1], [say("corrected")]
     try:
-        value = ctx.services.knowledge.answer_form_field(field, ctx.text)
+        value = ctx.services.knowledge.answer_form_field(field, text)
     except InputError as err:
         return _stay(ctx, c, Outgoing.of(err.user_message))
     form = guidance.readable_form(ctx, c)  # drops a field that no longer decrypts: it is asked again
     form[field] = guidance.seal_form_value(ctx, field, value)
-    return ask_form_field(ctx, c.replace(form=form))
+    return ask_form_field(ctx, c.replace(form=form), *before)
 
 
 def _filing_confirm(ctx: StepContext, c: Consultation) -> Step:
@@ -367,7 +379,53 @@ def _filing_confirm(ctx: StepContext, c: Consultation) -> Step:
 
 
 def _ticket_desc(ctx: StepContext, c: Consultation) -> Step:
-    return hand_off(ctx, c.replace(ticket_question=guidance.clip(ctx.text, 500)[0]), "ticket")
+    return ask_contact(ctx, c.replace(ticket_question=guidance.clip(ctx.text, 500)[0]), "ticket")
+
+
+def _contact(ctx: StepContext, c: Consultation) -> Step:
+    """Name and number for the pending referral or ticket (``bot.contact``): read, corrected, read back, then
+    handed off on "确认"; "不留" hands off without them."""
+    words = prompts.commands()
+    answer = norm(ctx.text)
+    kind: contact.ContactFor = "referral" if c.form.get(contact.FOR) == "referral" else "ticket"
+    area = c.form.get(contact.AREA) or None
+    name = c.form.get(contact.NAME)
+    phone = contact.unseal(ctx.settings.pii_key, c.form.get(contact.PHONE))
+    if answer in words.decline_contact:
+        return hand_off(ctx, c.replace(form={}, asking=None), kind, area=area)
+    confirmed = answer in words.affirm or answer.startswith(words.confirm)
+    if c.asking == contact.ASK_CONFIRM and name and phone and confirmed:
+        # the applicant of the record, through the filing form's own fields (the number stays sealed)
+        form = {"plaintiff_name": name, "plaintiff_phone": guidance.seal_form_value(ctx, "plaintiff_phone", phone)}
+        return hand_off(ctx, c.replace(asking=None, form=form), kind, area=area)
+    reading = contact.read_contact(ctx.text, want_name=c.asking in (contact.ASK_BOTH, contact.ASK_NAME))
+    quick = _quick("decline_contact")
+    if reading.error:
+        if reading.name:  # keep the name typed with a mistyped number
+            c = c.replace(form={**c.form, contact.NAME: reading.name}, asking=contact.ASK_PHONE)
+        return _stay(ctx, c, Outgoing.of(reading.error, quick=quick))
+    if reading.name is None and reading.phone is None:
+        if name and phone:
+            again = "\n".join((say("contact_confirm_again"), contact.confirm(name, phone, kind)))
+            c = c.replace(asking=contact.ASK_CONFIRM)
+            return _stay(ctx, c, Outgoing.of(again, quick=_quick("confirm", "decline_contact")))
+        question, asking = contact.ask_missing(name, phone)
+        return _stay(ctx, c.replace(asking=asking), Outgoing.of(question, quick=quick))
+    changed = (name is not None and reading.name not in (None, name)) or (
+        phone is not None and reading.phone not in (None, phone)
+    )
+    name, phone = reading.name or name, reading.phone or phone
+    form = {**c.form, contact.NAME: name or ""}
+    if phone:
+        form[contact.PHONE] = contact.seal(ctx.settings.pii_key, phone)
+    form = {k: v for k, v in form.items() if v or k in (contact.FOR, contact.AREA)}
+    before = [say("corrected")] if changed else []
+    if name and phone:
+        c = c.replace(form=form, asking=contact.ASK_CONFIRM)
+        reply = Outgoing.of(*before, contact.confirm(name, phone, kind), quick=_quick("confirm", "decline_contact"))
+        return _stay(ctx, c, reply)
+    question, asking = contact.ask_missing(name, phone)
+    return _stay(ctx, c.replace(form=form, asking=asking), Outgoing.of(*before, question, quick=quick))
 
 
 def _done(ctx: StepContext, c: Consultation) -> Step:
@@ -386,6 +444,7 @@ HANDLERS: dict[S, Handler] = {
     S.FILING_FORM: _filing_form,
     S.FILING_CONFIRM: _filing_confirm,
     S.TICKET_DESC: _ticket_desc,
+    S.CONTACT: _contact,
     S.DONE: _done,
 }
 
@@ -396,10 +455,11 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.CONFIRM_CAUSE: NEXT_OR_ASSESS | {S.CHOOSE_ROUTE},
     S.INTAKE: NEXT_OR_ASSESS,
     S.CHOOSE_ROUTE: NEXT_OR_ASSESS | {S.MEDIATION_CONSENT, S.FILING_FORM, S.TICKET_DESC},
-    S.MEDIATION_CONSENT: NEXT_OR_ASSESS | {S.DONE, S.CHOOSE_ROUTE},
+    S.MEDIATION_CONSENT: NEXT_OR_ASSESS | {S.CONTACT, S.CHOOSE_ROUTE},
     S.FILING_FORM: frozenset({S.FILING_CONFIRM}),
     S.FILING_CONFIRM: frozenset({S.DONE, S.FILING_FORM}),
-    S.TICKET_DESC: frozenset({S.DONE}),
+    S.TICKET_DESC: frozenset({S.CONTACT}),
+    S.CONTACT: frozenset({S.DONE}),
     S.DONE: TAKE_STORY,
 }
 # Where each global command leads from every state (the others answer and stay).
@@ -407,9 +467,8 @@ GLOBAL_EDGES: dict[str, S] = {"restart": S.ASK_STORY, "cancel": S.NEW, "human": 
 # Where the person lands when the hand-off their step asked for is refused (or the service is unavailable):
 # the only edge a refused step (``Step.refused``) may take.
 REFUSED: dict[S, S] = {
-    S.MEDIATION_CONSENT: S.CHOOSE_ROUTE,
     S.FILING_CONFIRM: S.CHOOSE_ROUTE,
-    S.TICKET_DESC: S.CHOOSE_ROUTE,
+    S.CONTACT: S.CHOOSE_ROUTE,
 }
 
 

@@ -60,6 +60,17 @@ class RecordActions(_Table):
     withdraw: Words
 
 
+class ContactWords(_Table):
+    """How a name and phone number are read (``bot.contact``)."""
+
+    filler: Words  # words around a name or number that are neither ("我叫", "手机号", "是")
+    correction: Words  # words that make a reply a correction ("输错了") besides knowledge's correction cues
+    not_name: Words  # a reply holding one of these is no name ("我没有手机", "好的")
+    name_cues: Words  # a correction naming the name ("名字写错了")
+    value_cues: Words  # what comes after these is the corrected value ("应该是 …")
+    form_fields: dict[str, Words]  # filing-form field → the words that name it in a correction
+
+
 class Quick(_Table):
     start: str
     progress: str
@@ -71,6 +82,7 @@ class Quick(_Table):
     confirm: str
     edit: str
     more: str  # shows the next waiting page
+    decline_contact: str  # hand off without leaving a phone number
 
 
 class Commands(_Table):
@@ -86,6 +98,8 @@ class Commands(_Table):
     confirm: Words
     edit: Words
     more: Words
+    decline_contact: Words
+    contact: ContactWords
     record_actions: RecordActions
     quick: Quick
 
