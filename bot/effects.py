@@ -75,8 +75,8 @@ def run_effects(ctx: StepContext, tx: DialogTx, step: Step, *, refused_to: S) ->
                 next_state, refused = refused_to, True
                 continue
             parts.append(ref_text(ref, base_url))
-            if effect.request.kind == "filing":
-                consultation = consultation.replace(form={})  # casework holds it now (encrypted); no copy here
+            # casework holds the form now (the filing's parties, a referral's or ticket's contact; encrypted)
+            consultation = consultation.replace(form={})
         elif isinstance(effect, PersonAction):
             if port is None or session is None:
                 parts.append(prompts.load("handoff_unavailable"))

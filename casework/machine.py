@@ -62,6 +62,8 @@ PLACEHOLDERS = frozenset(
         "department",
         "answer",
         "parent",  # the record this one was made from (a filing transferred from a failed referral)
+        "reach",  # how the person will hear: a call to their (masked) number, and WeChat or this chat
+        "case_number",  # the court's case number given at registration, as a sentence ("" when none was given)
     }
 )
 
@@ -127,6 +129,7 @@ class Lifecycle(BaseModel):
     prefix: str = Field(pattern=r"^[A-Z]{2}$")
     initial: str
     staff_role: str
+    contact_role: str = "工作人员"  # who calls the person back, in the texts that promise a call
     on_create: OnCreate
     states: dict[str, StateSpec]
     transitions: dict[str, TransitionSpec]

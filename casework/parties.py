@@ -118,7 +118,7 @@ class Applicant(_Person):
     @field_validator("phone")
     @classmethod
     def _phone(cls, v: str | None) -> str | None:
-        return None if v is None else check_mobile(v)
+        return None if v is None else check_phone_any(v)  # a mobile, or a landline with its area code
 
     @model_validator(mode="after")
     def _gender_matches_id(self) -> Applicant:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+import prompts
 from casework import access
 from casework.directory import default_directory
 from casework.errors import PermissionDenied, TransitionInputError, TransitionRefused
@@ -196,7 +197,22 @@ def text_context(record: CaseRecord, lc: Lifecycle, values: Mapping[str, Any] | 
         department=str(values.get("department", record.group_id or "")),
         answer=str(values.get("answer", "")),
         parent=str(values.get("parent", "")),
+        reach=reach(record, lc),
+        case_number=prompts.load("notice_case_number", case_number=values["case_number"])
+        if values.get("case_number")
+        else "",
     )
+
+
+def reach(record: CaseRecord, lc: Lifecycle) -> str:
+    """How the person will hear about ``record``: a call only when they left a number (shown masked), and always
+    the channel's own way (WeChat messages, or this chat on their next message and 查询进度)."""
+    lines = []
+    applicant = record.party("plaintiff")
+    if applicant is not None and applicant.phone_masked:
+        lines.append(prompts.load("notice_reach_phone", who=lc.contact_role, phone=applicant.phone_masked))
+    lines.append(prompts.load("notice_reach_wechat" if record.channel == "wechat" else "notice_reach_chat"))
+    return "".join(lines)
 
 
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")

@@ -172,12 +172,17 @@ def queue_page(request: Request, query: Annotated[QueueQuery, Query()]) -> Respo
     return render(request, "queue.html", ctx)
 
 
+# What the person who asked for the record is called on its page: a filing's plaintiff, a referral's applicant,
+# the ticket's caller (their name and number, left with consent in the chat).
+APPLICANT_LABELS = {"filing": "原告（申请人）", "referral": "申请人", "ticket": "来访人"}
+
+
 def _party_rows(record: CaseRecord, staff_role: str, revealed: dict[tuple[str, str], str]) -> list[dict[str, Any]]:
     rows = []
     for p in record.parties:
         rows.append(
             {
-                "role": "原告（申请人）" if p.role == "plaintiff" else "被告（对方）",
+                "role": APPLICANT_LABELS.get(record.kind, "原告") if p.role == "plaintiff" else "被告（对方）",
                 "party": p.role,
                 "kind": "单位" if p.kind == "company" else "自然人",
                 "name": p.name,
@@ -245,6 +250,7 @@ def _record_context(request: Request, db: Any, record_id: int, revealed: dict[tu
         "committee": committee,
         "category": category,
         "parties": _party_rows(record, staff.role, revealed),
+        "has_contact": any(p.role == "plaintiff" and p.phone_enc for p in record.parties),
         "facts": fact_rows(record.facts),
         "similar": similar_cases(record.assessment),
         "assessment": assessment_rows(record.assessment, load_slot_tables()),

@@ -110,7 +110,9 @@ def _nasty_filing(product: TestClient, bx: SimpleNamespace) -> str:
 def _nasty_ticket(product: TestClient, bx: SimpleNamespace) -> None:
     send(product, bx.client, "o-inject-ticket", f"邻居{XSS}装修把我家墙弄裂了{SQLI}")
     assert "需要人工帮您做什么" in send(product, bx.client, "o-inject-ticket", "转人工").reply
-    assert "编号RX-" in send(product, bx.client, "o-inject-ticket", f"请联系我{XSS}{SQLI}").reply
+    assert "不留" in send(product, bx.client, "o-inject-ticket", f"请联系我{XSS}{SQLI}").reply
+    assert "姓名" in send(product, bx.client, "o-inject-ticket", f"{XSS}{SQLI} 13912345678").reply  # no name in it
+    assert "编号RX-" in send(product, bx.client, "o-inject-ticket", "不留").reply
 
 
 def _assert_inert(html: str) -> None:

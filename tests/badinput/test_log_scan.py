@@ -50,7 +50,9 @@ def _conversations(http: Any, bx: SimpleNamespace, tag: str) -> None:
     assert filed
     ticket = f"o-logscan-ticket-{tag}"
     send(http, client, ticket, "转人工")
-    assert "编号RX-" in send(http, client, ticket, f"请打我电话{PHONE}，身份证{ID_NUMBER}").reply
+    send(http, client, ticket, f"请打我电话{PHONE}，身份证{ID_NUMBER}")
+    assert PHONE[-4:] in send(http, client, ticket, f"王五 {PHONE}").reply  # the contact, read back masked
+    assert "编号RX-" in send(http, client, ticket, "确认").reply
     chat = http.post("/api/chat", json={"text": f"我身份证是{ID_NUMBER}，电话{PHONE}，朋友借钱不还",
                                         "message_id": f"m-{tag}"})
     assert chat.status_code == 200

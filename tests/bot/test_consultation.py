@@ -87,7 +87,7 @@ def test_refusal_edges_are_declared_and_checked() -> None:
     flow.validate_table()
     c = Consultation()
     refused = flow.Step(flow.S.CHOOSE_ROUTE, Outgoing(), c, refused=True)
-    for state in (flow.S.MEDIATION_CONSENT, flow.S.FILING_CONFIRM, flow.S.TICKET_DESC):
+    for state in (flow.S.CONTACT, flow.S.FILING_CONFIRM):
         assert flow.REFUSED[state] == flow.S.CHOOSE_ROUTE
         assert flow.check_edge(state, refused) is refused
     with pytest.raises(flow.FlowError):  # the form itself asks for no hand-off: it has no refusal edge
@@ -107,7 +107,8 @@ def test_a_hand_off_without_the_service_goes_back_to_the_routes(engine: DialogEn
             break
         say(engine, "不知道")
     say(engine, "1")
-    out = say(engine, "同意")
+    say(engine, "同意")
+    out = say(engine, "不留")
     assert "暂时不可用" in out.text
     assert engine.store.get(SessionKey("web", "u1")).state == "choose_route"  # type: ignore[union-attr]
 

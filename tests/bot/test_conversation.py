@@ -146,9 +146,13 @@ def test_referral_needs_consent_and_is_created_once(engine: DialogEngine) -> Non
     assert p.state == "mediation_consent"
     p.say("再想想")
     assert p.state == "mediation_consent"
-    done = p.say("同意 焦东街道", key="consent-1")
-    assert "TJ-" in done
-    assert p.say("同意 焦东街道", key="consent-1") == done
+    asked = p.say("同意 焦东街道", key="consent-1")
+    assert p.state == "contact" and "不留" in asked  # how to reach them first, which they may decline
+    assert p.say("同意 焦东街道", key="consent-1") == asked
+    p.say("王芳 13912345678")
+    done = p.say("确认", key="confirm-1")
+    assert "TJ-" in done and "139****5678" in done
+    assert p.say("确认", key="confirm-1") == done
     assert p.state == "done"
 
 
@@ -160,7 +164,9 @@ def test_other_disputes_go_to_the_hotline(engine: DialogEngine) -> None:
     assert p.state in ("choose_route", "confirm_cause")
     p.say("转人工")
     assert p.state == "ticket_desc"
-    done = p.say("想问问这种事情法院管不管")
+    p.say("想问问这种事情法院管不管")
+    assert p.state == "contact"
+    done = p.say("不留")
     assert "RX-" in done or "12368" in done
     assert p.state == "done"
 
@@ -318,7 +324,9 @@ def _at_mediation_question(engine: DialogEngine, user: str) -> Person:
 @pytest.mark.parametrize("answer", ["愿意 毕竟是亲儿子", "不打官司，调解就行", "同意 焦东街道"])
 def test_mediation_consent_read_by_meaning(engine: DialogEngine, answer: str) -> None:
     p = _at_mediation_question(engine, f"yes-{answer}")
-    assert "TJ-" in p.say(answer)
+    p.say(answer)
+    assert p.state == "contact"
+    assert "TJ-" in p.say("不留")
     assert p.state == "done"
 
 

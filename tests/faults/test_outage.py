@@ -35,7 +35,9 @@ def _ticket(http: httpx.Client, wxc: WeChatClient, openid: str) -> str:
     """The hotline path: 转人工 → the question → the ticket's reference."""
     ask = send(http, wxc, openid, "转人工")
     assert ask.status == 200 and TICKET_ASK in ask.reply, ask.reply
-    done = send(http, wxc, openid, "想问立案要带什么材料，请工作人员联系我")
+    contact = send(http, wxc, openid, "想问立案要带什么材料，请工作人员联系我")
+    assert contact.status == 200 and "不留" in contact.reply, contact.reply  # how to reach them, or not
+    done = send(http, wxc, openid, "不留")
     assert done.status == 200 and "编号RX-" in done.reply, done.reply
     return done.reply
 

@@ -33,6 +33,7 @@ from retrieval.types import Hit, SearchResult, TraceEntry
 PII_KEY = "x8bFqCmW0mC0sP5lqTzN2a3XW6yF4b2cRkL9dS1vE7g="
 ID_A = "11010519491231002X"
 PHONE_A = "13800138000"
+PHONE_B = "13900139000"  # the referral's applicant, left with consent before the hand-off
 PASSWORDS = {
     "med1": "pw-mediator-1",
     "med2": "pw-mediator-2",
@@ -178,6 +179,12 @@ class OneCaseSearcher:
             case_number=SIMILAR_CASE,
             court="焦作市山阳区人民法院",
             year=2021,
+            claims="判令被告归还借款30000元",
+            decision="被告于本判决生效之日起十日内归还原告借款30000元",
+            reason="借条和转账记录证明借款关系成立，被告未按约还款",
+            laws=("《民法典》第六百七十五条",),
+            claimed_yuan=30000,
+            granted_yuan=30000,
         )
         trace = TraceEntry("c1", dense_rank=1, dense_score=0.81, bm25_rank=3, bm25_score=7.25, fused_score=0.0323)
         return SearchResult(query=query, hits=[hit], trace=[trace], cause_filter=cause)
@@ -244,6 +251,8 @@ def handoffs_by_chat(
         person.tell(LOAN_STORY, "民间借贷纠纷", {"mediation_willing": "愿意"})
         person.say("人民调解")
         person.say("同意 焦东街道")
+        person.say(f"赵六 {PHONE_B}")  # how the mediator reaches them, read back before it is sent
+        person.say("确认")
         refs["referral"] = person.handed_off()
     if "filing" in names:
         person.tell(LOAN_STORY, "民间借贷纠纷", {"mediation_willing": "不愿意", "defendant_place": "新城街道"})
@@ -256,6 +265,7 @@ def handoffs_by_chat(
         person.tell(TRAFFIC_STORY, "机动车交通事故责任纠纷")
         person.say("人民调解")
         person.say("同意")
+        person.say("不留")  # no number: the hand-off goes ahead, the person is told through WeChat
         refs["traffic"] = person.handed_off()
     with engine.store.factory() as s:  # type: ignore[attr-defined]
         return {name: s.scalars(select(CaseRecord.id).where(CaseRecord.ref == ref)).one() for name, ref in refs.items()}
