@@ -63,17 +63,30 @@ def _money(value: float) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+def _clip(text: str | None, n: int) -> str:
+    text = (text or "").strip().rstrip("。；;，,")
+    return text if len(text) <= n else text[:n] + "…"
+
+
 def _case_line(i: int, case: SimilarCaseOut) -> str:
+    """One similar judgment as a person reads one: where and when, what was asked, what the court decided and the
+    reason that decided it, the article applied — never a raw id."""
     year = f"{case.year}年" if case.year else None
-    ref = " ".join(x for x in (case.case_number, case.court, year) if x)
-    ref = ref or say("assessment_case_unnumbered", id=case.id)
+    where = case.region or case.court
+    ref = "".join(x for x in (where, year, case.doc_type) if x) or say("assessment_case_unnumbered")
+    if case.case_number:
+        ref = f"{case.case_number} {ref}"
+    asked = _clip(case.claims, 40) or _clip(case.summary, 45)
     if case.outcome_label:
-        outcome = say("assessment_case_outcome", outcome=case.outcome_label)
+        money = ""
+        if case.claimed_yuan and case.granted_yuan is not None:
+            money = say("assessment_case_money", claimed=_money(case.claimed_yuan), granted=_money(case.granted_yuan))
+        decided = say("assessment_case_outcome", outcome=case.outcome_label, money=money)
     else:
-        outcome = say("assessment_case_no_outcome")
-    gist = case.summary.strip()
-    gist = gist if len(gist) <= 45 else gist[:45] + "…"
-    return say("assessment_case", mark=_CIRCLED[i], ref=ref, gist=gist, outcome=outcome, why=case.why)
+        decided = say("assessment_case_no_outcome")
+    reason = say("assessment_case_reason", reason=_clip(case.reason, 50)) if case.reason else ""
+    laws = say("assessment_case_laws", laws="、".join(case.laws[:2])) if case.laws else ""
+    return say("assessment_case", mark=_CIRCLED[i], ref=ref, asked=asked, decided=decided, reason=reason, laws=laws)
 
 
 def _similar_text(a: Assessment) -> str:
@@ -81,12 +94,13 @@ def _similar_text(a: Assessment) -> str:
         return say("assessment_similar_none", note=a.similar_note)
     lines = "\n".join(_case_line(i, case) for i, case in enumerate(a.similar_cases[:3]))
     total = sum(a.outcome_distribution.values())
+    cause = a.similar_cases[0].cause or a.cause.name
     if not total:
-        return say("assessment_similar_no_distribution", lines=lines)
+        return say("assessment_similar_no_distribution", cause=cause, lines=lines, note=a.similar_note)
     dist = "、".join(
-        f"{OUTCOME_NAMES.get(k, k)}{v}份" for k, v in sorted(a.outcome_distribution.items(), key=lambda kv: -kv[1])
+        f"{OUTCOME_NAMES.get(k, k)}{v}" for k, v in sorted(a.outcome_distribution.items(), key=lambda kv: -kv[1])
     )
-    return say("assessment_similar", lines=lines, total=total, distribution=dist)
+    return say("assessment_similar", cause=cause, lines=lines, total=total, distribution=dist, note=a.similar_note)
 
 
 def _cause_part(a: Assessment) -> str:

@@ -51,6 +51,7 @@ from knowledge.risks import applicable_risks
 from knowledge.routing import Route, RoutingResult, enforcement_fee, route_matter
 from knowledge.small_claims import check_small_claims
 from knowledge.timeline import key_event_range
+from prompts import load as say
 from retrieval.errors import RetrievalError
 from retrieval.text import OUTCOME_NAMES, STOPWORDS
 from retrieval.types import Hit, Searcher, TraceEntry
@@ -273,6 +274,15 @@ class SimilarCaseOut(_Out):
     case_number: str | None = None
     court: str | None = None
     year: int | None = None
+    title: str | None = Field(None, description="文书标题（当事人姓名已遮蔽）")
+    doc_type: str | None = Field(None, description="判决书 / 裁定书 / 调解书")
+    region: str | None = Field(None, description="法院所在地区（能读出时）")
+    claims: str | None = Field(None, description="原告请求了什么（摘要）")
+    decision: str | None = Field(None, description="法院怎么判的（主文摘要，不含诉讼费和上诉告知）")
+    reason: str | None = Field(None, description="起决定作用的那一句理由")
+    laws: list[str] = Field(default_factory=list, description="适用的法条（最多3条，按原文书引用）")
+    claimed_yuan: int | None = Field(None, description="请求的确定金额（元）")
+    granted_yuan: int | None = Field(None, description="判给的确定金额（元）；0 表示金钱请求被驳回")
     why: str = Field("", description="为什么相似（共同要点）")
     trace: TraceOut | None = Field(None, description="检索依据：在语义、关键词两个列表中的名次和得分（给工作人员看）")
 
@@ -316,10 +326,11 @@ def _key_terms(text: str) -> set[str]:
 
 
 def _why(query_terms: set[str], hit: Hit) -> str:
-    shared = sorted(query_terms & _key_terms(hit.summary), key=len, reverse=True)[:4]
+    seen = " ".join(x for x in (hit.summary, hit.claims, hit.decision) if x)
+    shared = sorted(query_terms & _key_terms(seen), key=len, reverse=True)[:4]
     if shared:
-        return "共同要点：" + "、".join(shared)
-    return "检索系统判断案情相近（语义相似）"
+        return say("similar_why_terms", terms="、".join(shared))
+    return say("similar_why_semantic")
 
 
 def _trace(entry: TraceEntry | None) -> TraceOut | None:
@@ -335,15 +346,22 @@ def _trace(entry: TraceEntry | None) -> TraceOut | None:
 
 
 def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[SimilarCaseOut], dict[str, int], str]:
+    """The nearest judgments of the recognised cause, the outcome counts among the nearest of that cause, and an
+    honest note: how few they are and how far (other regions, before the Civil Code). Never judgments of another
+    cause: with the cause unknown (其他) none are listed."""
     if searcher is None:
-        return [], {}, "暂未接入类似案例检索，这次没有类似案例可供参考。"
-    cause_filter = None if cause == OTHER else cause
+        return [], {}, say("similar_not_wired")
+    if cause == OTHER:
+        return [], {}, say("similar_cause_unknown")
     try:
-        result = searcher.search(text, k=SIMILAR_TOP, cause=cause_filter)
-        distribution = searcher.outcome_distribution(text, n=DISTRIBUTION_N, cause=cause_filter)
+        result = searcher.search(text, k=SIMILAR_TOP, cause=cause)
+        distribution = searcher.outcome_distribution(text, n=DISTRIBUTION_N, cause=cause)
     except RetrievalError as exc:
         log.warning("similar-case search failed: %s", type(exc).__name__)
-        return [], {}, "类似案例检索暂时不可用，这次没有类似案例可供参考。"
+        return [], {}, say("similar_unavailable")
+    hits = [h for h in result.hits if h.cause == cause][:SIMILAR_TOP]
+    if not hits:
+        return [], {}, say("similar_none_of_cause", cause=cause)
     terms = _key_terms(text)
     traces = {t.id: t for t in result.trace}
     cases = [
@@ -357,13 +375,39 @@ def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[Sim
             case_number=h.case_number,
             court=h.court,
             year=h.year,
+            title=h.title,
+            doc_type=h.doc_type,
+            region=h.region,
+            claims=h.claims,
+            decision=h.decision,
+            reason=h.reason,
+            laws=list(h.laws),
+            claimed_yuan=h.claimed_yuan,
+            granted_yuan=h.granted_yuan,
             why=_why(terms, h),
             trace=_trace(traces.get(h.id)),
         )
-        for h in result.hits[:SIMILAR_TOP]
+        for h in hits
     ]
-    note = "" if cases else "没有检索到足够相近的判决。"
-    return cases, dict(distribution), note
+    return cases, dict(distribution), _similar_note(cases, sum(distribution.values()))
+
+
+FEW_JUDGMENTS = 10  # below this many judgments of the cause with an outcome, the counts are called "few"
+CIVIL_CODE_YEAR = 2021  # 民法典 in force from 2021-01-01 (民法典第一千二百六十条)
+
+
+def _similar_note(cases: list[SimilarCaseOut], counted: int) -> str:
+    """How much the cases and counts are worth: how few, from where, and how many predate the Civil Code."""
+    parts = []
+    if counted == 0:
+        parts.append(say("similar_note_no_outcomes"))
+    elif counted < FEW_JUDGMENTS:
+        parts.append(say("similar_note_few", n=counted))
+    old = sum(1 for c in cases if c.year is not None and c.year < CIVIL_CODE_YEAR)
+    if old:
+        parts.append(say("similar_note_old", n=old, shown=len(cases)))
+    parts.append(say("similar_note_elsewhere"))
+    return "".join(parts)
 
 
 def _amount(facts: Mapping[str, Any]) -> Decimal | None:

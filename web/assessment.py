@@ -179,9 +179,14 @@ def similar_cases(assessment: Mapping[str, Any] | None) -> list[CaseView]:
         if not isinstance(case, Mapping):
             continue
         known = _part(SimilarCaseOut, case)
-        title = case.get("case_number") or case.get("title") or f"案例（编号{case.get('id') or '未知'}）"
-        details: list[tuple[str, str]] = []
         court, year = case.get("court"), case.get("year")
+        where = case.get("region") or court
+        when = f"{year}年" if isinstance(year, int) else None
+        named = "".join(str(x) for x in (where, when, case.get("doc_type")) if x)
+        title = case.get("case_number") or named or case.get("title") or f"案例（编号{case.get('id') or '未知'}）"
+        details: list[tuple[str, str]] = []
+        if case.get("cause"):
+            details.append(("案由", str(case["cause"])))
         if court:
             details.append(("法院", str(court)))
         if isinstance(year, int):
@@ -189,10 +194,19 @@ def similar_cases(assessment: Mapping[str, Any] | None) -> list[CaseView]:
         outcome = _outcome(case)
         details.append(("裁判结果", outcome or "语料未收录"))
         if known is not None:
+            if known.claimed_yuan is not None or known.granted_yuan is not None:
+                asked = "未读出" if known.claimed_yuan is None else f"{known.claimed_yuan:,}元"
+                got = "未读出" if known.granted_yuan is None else f"{known.granted_yuan:,}元"
+                details.append(("请求/判给", f"{asked} / {got}"))
+            for label, value in (("请求", known.claims), ("判决", known.decision), ("理由", known.reason)):
+                if value:
+                    details.append((label, value))
+            if known.laws:
+                details.append(("依据", "、".join(known.laws)))
             details.append(("相似度得分", f"{known.score:.4f}"))
             if known.why:
                 details.append(("相似之处", known.why))
-            if known.summary.strip():
+            if known.summary.strip() and not known.claims:
                 details.append(("案情摘要", known.summary.strip()))
         out.append(CaseView(str(title), tuple(details), _trace(case.get("trace") or by_id.get(case.get("id")))))
     return out

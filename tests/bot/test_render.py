@@ -13,18 +13,29 @@ TODAY = date(2026, 11, 24)
 
 
 class FakeSearcher:
+    """Two hits: one of the cause asked for, read like a judgment, and one of another cause (never shown)."""
+
     def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
         hits = [
             Hit(
                 id="h1",
                 score=0.03,
                 cause=cause,
-                outcome="supported",
+                outcome="partly",
                 summary="被告出具借条借款未还",
                 case_number="(2020)豫0811民初45号",
                 court="山阳区人民法院",
                 year=2020,
-            )
+                region="焦作市",
+                doc_type="判决书",
+                claims="判令被告偿还借款50000元及利息",
+                decision="被告于判决生效之日起十日内偿还原告借款40000元；驳回原告其他诉讼请求",
+                reason="原告提交的借条和转账记录足以证明借贷关系成立，已还的一万元应予扣除",
+                laws=("《合同法》第二百零六条", "《民间借贷规定》第二十九条"),
+                claimed_yuan=50000,
+                granted_yuan=40000,
+            ),
+            Hit(id="h2", score=0.02, cause="离婚纠纷", outcome="divorce_granted", summary="夫妻感情破裂"),
         ]
         return SearchResult(query=query, hits=hits)
 
@@ -62,8 +73,14 @@ def test_parts_are_short_and_complete(knowledge: Knowledge, story: str) -> None:
 
 def test_similar_cases_cite_only_what_the_searcher_returned(knowledge: Knowledge) -> None:
     parts = render_assessment(_assess(knowledge, STORIES[0], FakeSearcher()))
-    assert "(2020)豫0811民初45号" in parts[0]
-    assert "支持原告请求9份" in parts[0]
+    shown = parts[0]
+    assert "(2020)豫0811民初45号 焦作市2020年判决书" in shown
+    assert "请求判令被告偿还借款50000元及利息" in shown
+    assert "结果：部分支持（请求50,000元，判给40,000元）" in shown
+    assert "理由：原告提交的借条和转账记录足以证明借贷关系成立" in shown and "依据：《合同法》第二百零六条" in shown
+    assert "最相近的13件同类判决中：支持原告请求9、部分支持4" in shown
+    assert "民法典施行前" in shown  # an honest note: the judgment predates the Civil Code
+    assert "夫妻感情破裂" not in shown and "h1" not in shown and "h2" not in shown  # no other cause, no raw id
     none = render_assessment(_assess(knowledge, STORIES[0], None))
     assert "民初" not in none[0] and "没有类似案例" in none[0]
 

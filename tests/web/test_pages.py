@@ -120,6 +120,10 @@ def test_record_page_shows_summary_intake_similar_cases_complaint_history(browse
     # the clerk sees why retrieval chose it: the rank and score in each list, as the assessment stored them
     trace = page.select_one("ol.similar small.trace").text
     assert "语义检索第1名（0.810）" in trace and "关键词检索第3名（7.250）" in trace and "融合得分 0.0323" in trace
+    shown = page.select_one("ol.similar").text  # read like a judgment: asked, decided, the reason, the article
+    assert "请求/判给：30,000元 / 30,000元" in shown
+    assert "判决：被告于本判决生效之日起十日内归还原告借款30000元" in shown
+    assert "理由：借条和转账记录证明借款关系成立" in shown and "依据：《民法典》第六百七十五条" in shown
     facts = fact_rows(page)
     assert ("涉及金额（元）", "50,000") in facts and ("借款日期", "2024年3月") in facts
     doc = page.select_one("div.doc").text
