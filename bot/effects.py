@@ -4,7 +4,11 @@ A handler never writes: it returns a ``Step`` whose ``effects`` say what should 
 
 - ``CreateHandoff(request)`` — create the referral, filing or 12368 ticket (casework's ``HandoffRequest``);
 - ``PersonAction(reference, action)`` — the person's own "已补正 LA-…" / "撤回 …" on one of their records;
-- ``ShowProgress()`` — list the person's records (查询进度).
+- ``ShowProgress()`` — list the person's records (查询进度), each with the full text of the latest notices staff
+  sent about it.
+
+A person on a channel without pushes (the chat page, the CLI) sees the notices staff sent since their last message
+once, before the reply to their next one (:data:`PUSH_CHANNELS` get them as WeChat messages instead).
 
 :func:`run_effects` carries them out in the engine's transaction, through the hand-off port
 (``bot.handoff.HandoffPort``), and returns a **new** ``Step``: the reply with what the effects said appended (each
@@ -48,6 +52,7 @@ class PersonAction:
 
 
 Effect = CreateHandoff | ShowProgress | PersonAction
+PUSH_CHANNELS = frozenset({"wechat"})  # channels whose notices are pushed; the others read them in the chat
 
 
 def run_effects(ctx: StepContext, tx: DialogTx, step: Step, *, refused_to: S) -> Step:
@@ -89,15 +94,27 @@ def run_effects(ctx: StepContext, tx: DialogTx, step: Step, *, refused_to: S) ->
             parts.append(ref_text(done, base_url))
         elif isinstance(effect, ShowProgress):
             refs = port.records(session, ctx.key.user_id) if (port is not None and session is not None) else []
-            parts.append(render_progress(refs, base_url))
-    reply = Outgoing(parts=step.reply.parts + tuple(parts), quick_replies=step.reply.quick_replies)
+            parts.append(render_progress(refs, base_url, ctx.key.channel))
+    before: list[str] = []
+    if port is not None and session is not None and ctx.key.channel not in PUSH_CHANNELS:
+        news = port.unseen_notices(session, ctx.key.user_id)  # shown once: 查询进度 shows them in its list
+        if news and not any(isinstance(e, ShowProgress) for e in step.effects):
+            before.append("\n".join([prompts.load("notice_head"), *(f"· {text}" for text in news)]))
+    parts = [*before, *step.reply.parts, *parts]
+    reply = Outgoing(parts=tuple(parts), quick_replies=step.reply.quick_replies)
     return dataclasses.replace(
         step, next_state=next_state, reply=reply, consultation=consultation, effects=(), refused=refused
     )
 
 
-def render_progress(refs: list[RecordRef], base_url: str) -> str:
-    """查询进度: the person's records, one line each (casework's status line; a filing's complaint link)."""
+def render_progress(refs: list[RecordRef], base_url: str, channel: str = "wechat") -> str:
+    """查询进度: the person's records (casework's status line; a filing's complaint link), each with the full text
+    of the latest notices staff sent about it, and how the person hears of the next one."""
     if not refs:
         return prompts.load("progress_none")
-    return "\n".join([prompts.load("progress_head"), *(f"· {ref_text(r, base_url)}" for r in refs)])
+    lines = [prompts.load("progress_head")]
+    for ref in refs:
+        lines.append(f"· {ref_text(ref, base_url)}")
+        lines.extend(prompts.load("progress_notice", text=text) for text in ref.notices)
+    lines.append(prompts.load("notice_reach_wechat" if channel in PUSH_CHANNELS else "notice_reach_chat"))
+    return "\n".join(lines)

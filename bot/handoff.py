@@ -43,6 +43,10 @@ class HandoffPort(Protocol):
 
     def records(self, session: Session, user_id: str) -> list[RecordRef]: ...
 
+    def unseen_notices(self, session: Session, user_id: str) -> list[str]:
+        """The notices staff sent the person that their chat has not shown yet (marked seen in ``session``)."""
+        ...
+
     def act(self, session: Session, user_id: str, channel: str, reference: str, action: RecordAction) -> RecordRef:
         """The person's own action on a record ("resubmit" after corrections, "withdraw");
         raises ``HandoffRefusedError`` with the reason when it is not allowed."""

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 from bot.handoff import HandoffRefusedError, RecordAction
 from casework.errors import CaseworkError, HandoffError
 from casework.notify import Notifier
-from casework.service import HandoffRequest, RecordRef, create_handoff, person_action, records_for_user
+from casework.service import (
+    HandoffRequest,
+    RecordRef,
+    create_handoff,
+    person_action,
+    records_for_user,
+    unseen_notices,
+)
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,3 +58,6 @@ class CaseworkHandoff:
         except CaseworkError:
             log.exception("progress query failed")
             return []
+
+    def unseen_notices(self, session: Session, user_id: str) -> list[str]:
+        return unseen_notices(session, user_id)

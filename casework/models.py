@@ -11,7 +11,8 @@
   mediation closed and that was performed (refiling is refused).
 - ``ref_counters``: the per-prefix, per-month sequence behind reference numbers.
 - ``notifications``: what the ``RecordingNotifier`` recorded (and the workbench's staff notification list);
-  ``key`` is UNIQUE so a repeated step never notifies twice.
+  ``key`` is UNIQUE so a repeated step never notifies twice; ``seen_at`` is when a person's notice was shown in
+  their chat (people on the chat page have no push: a notice waits for their next message).
 - ``staff_users``: workbench accounts (argon2 password hashes).
 """
 
@@ -168,3 +169,5 @@ class Notification(Base):
     role: Mapped[str | None] = mapped_column(String(16), default=None, index=True)
     group_id: Mapped[str | None] = mapped_column(String(64), default=None)
     text: Mapped[str] = mapped_column(Text)
+    # a person's notice shown in their chat (web chat and CLI have no push: it waits here for their next message)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

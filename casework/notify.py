@@ -6,17 +6,23 @@ workbench shows the staff ones as each role's notification list. :class:`FanoutN
 
 ``key`` identifies one notification (``<ref>:<event id>:person``); a notifier must deliver each key at most once,
 so a repeated step never notifies twice.
+
+People on the chat page (and the CLI) have no push: :func:`take_unseen` hands the chat their notices not shown yet
+(once: it marks them seen in the caller's transaction), and :func:`person_notices` lists each record's notices for
+查询进度.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from casework.models import Notification
-from core.db import insert_on_conflict
+from core.db import insert_on_conflict, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +63,49 @@ class FanoutNotifier:
     def notify_staff(self, session: Session, role: str, group: str | None, text: str, key: str) -> None:
         for n in self._notifiers:
             n.notify_staff(session, role, group, text, key)
+
+
+def record_ref(key: str) -> str:
+    """The record a notification key names (``<ref>:<event id>:person``)."""
+    return key.split(":", 1)[0]
+
+
+def take_unseen(session: Session, user_id: str, *, now: datetime | None = None) -> list[Notification]:
+    """The person's notices not shown yet, oldest first, marked seen in the caller's transaction (a step that is
+    rolled back leaves them unseen)."""
+    rows = list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.audience == "person", Notification.user_id == user_id, Notification.seen_at.is_(None))
+            .order_by(Notification.at, Notification.id)
+        )
+    )
+    if rows:
+        session.execute(
+            update(Notification).where(Notification.id.in_([n.id for n in rows])).values(seen_at=now or utcnow())
+        )
+    return rows
+
+
+def person_notices(session: Session, user_id: str) -> dict[str, list[Notification]]:
+    """Every notice sent to the person, by the record it is about, oldest first."""
+    out: dict[str, list[Notification]] = {}
+    rows = session.scalars(
+        select(Notification)
+        .where(Notification.audience == "person", Notification.user_id == user_id)
+        .order_by(Notification.at, Notification.id)
+    )
+    for n in rows:
+        out.setdefault(record_ref(n.key), []).append(n)
+    return out
+
+
+def record_notices(session: Session, ref: str) -> list[Notification]:
+    """The notices sent to the person about one record, oldest first (the workbench shows whether each was seen)."""
+    return list(
+        session.scalars(
+            select(Notification)
+            .where(Notification.audience == "person", Notification.key.startswith(f"{ref}:", autoescape=True))
+            .order_by(Notification.at, Notification.id)
+        )
+    )

@@ -44,6 +44,7 @@ class RecordRef(BaseModel):
     message: str  # on creation: the reply for the chat; otherwise a one-line status
     download_path: str | None = None  # filings: signed path of the complaint DOCX (prefix with the public URL)
     created: bool = False  # False when an existing record was returned (duplicate message)
+    notices: list[str] = []  # 查询进度: the notices sent to the person about it, oldest first (the latest few)
 
 
 def mask_deep(value: Any) -> Any:
@@ -155,6 +156,7 @@ def to_ref(
     message: str | None = None,
     created: bool = False,
     download_path: str | None = None,
+    notices: list[str] | None = None,
 ) -> RecordRef:
     lc = lifecycle(record.kind)
     return RecordRef(
@@ -170,4 +172,5 @@ def to_ref(
         message=message if message is not None else status_line(record, now),
         download_path=download_path,
         created=created,
+        notices=notices or [],
     )

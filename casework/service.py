@@ -42,7 +42,7 @@ from casework.errors import (
 from casework.links import download_path
 from casework.machine import Kind, lifecycle
 from casework.models import CaseEvent, CaseRecord, DisputeKey, StaffUser
-from casework.notify import FanoutNotifier, Notifier, RecordingNotifier
+from casework.notify import FanoutNotifier, Notifier, RecordingNotifier, person_notices, take_unseen
 from casework.parties import Applicant, EvidenceItem, Party, dispute_keys, to_row
 from casework.records import RecordRef, find_by_ref, insert_record, to_ref
 from casework.workflow import Actor, apply_transition, render, text_context
@@ -65,6 +65,7 @@ __all__ = [
     "records_for_user",
     "reveal_pii",
     "transition",
+    "unseen_notices",
 ]
 
 
@@ -216,17 +217,23 @@ def create_handoff(
     return _ref_for_person(record, settings, now, created=created)
 
 
-def _ref_for_person(record: CaseRecord, settings: Settings, now: datetime, *, created: bool) -> RecordRef:
+NOTICES_SHOWN = 5  # 查询进度 shows each record's latest notices, up to this many
+
+
+def _ref_for_person(
+    record: CaseRecord, settings: Settings, now: datetime, *, created: bool, notices: list[str] | None = None
+) -> RecordRef:
     lc = lifecycle(record.kind)
     message = render(lc.on_create.reply, text_context(record, lc)) if created else None
     path = download_path(settings.session_secret, record)
-    return to_ref(record, now=now, message=message, created=created, download_path=path)
+    return to_ref(record, now=now, message=message, created=created, download_path=path, notices=notices)
 
 
 def records_for_user(
     session: Session, user_id: str, *, settings: Settings | None = None, now: datetime | None = None
 ) -> list[RecordRef]:
-    """The person's records, newest first, each with a one-line status (for "查询进度")."""
+    """The person's records, newest first, each with a one-line status and the full text of the latest notices
+    staff sent about it (for "查询进度": the correction items, the ticket's answer, the case number)."""
     settings = settings or get_settings()
     now = now or utcnow()
     rows = session.scalars(
@@ -234,7 +241,19 @@ def records_for_user(
         .where(CaseRecord.user_id == user_id)
         .order_by(CaseRecord.created_at.desc(), CaseRecord.id.desc())
     )
-    return [_ref_for_person(r, settings, now, created=False) for r in rows]
+    notices = person_notices(session, user_id)
+    return [
+        _ref_for_person(
+            r, settings, now, created=False, notices=[n.text for n in notices.get(r.ref, [])][-NOTICES_SHOWN:]
+        )
+        for r in rows
+    ]
+
+
+def unseen_notices(session: Session, user_id: str, *, now: datetime | None = None) -> list[str]:
+    """The notices staff sent the person that their chat has not shown yet, oldest first; marked seen in the
+    caller's transaction (the chat page and the CLI have no push: they show these on the person's next message)."""
+    return [n.text for n in take_unseen(session, user_id, now=now)]
 
 
 def person_action(

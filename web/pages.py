@@ -24,6 +24,7 @@ from casework.errors import PermissionDenied, TransitionInputError
 from casework.links import open_download
 from casework.machine import Kind, lifecycle
 from casework.models import CaseRecord
+from casework.notify import record_notices
 from casework.queries import (
     STATUS_ALL,
     STATUS_CLOSED,
@@ -273,8 +274,13 @@ DELIVERY_LABELS = {
 def _deliveries(db: Any, record: CaseRecord) -> dict[str, Any]:
     """How the WeChat notices about this record fared. WeChat only lets an account write to a person within
     48 hours of their last message, so a notice can fail for good: the clerk then has to phone the person."""
-    if record.user_id.startswith(LOCAL_PREFIXES):
-        return {"channel": "web", "rows": [], "unreached": 0}
+    if record.user_id.startswith(LOCAL_PREFIXES):  # no push: the notice waits for the person's next message
+        rows = [
+            {"at": n.at, "label": "已在对话中显示" if n.seen_at else "等待当事人打开对话",
+             "status": "sent" if n.seen_at else "pending", "sent_at": n.seen_at, "error": None, "text": n.text}
+            for n in record_notices(db, record.ref)
+        ]
+        return {"channel": "web", "rows": rows, "unreached": 0}
     rows = [
         {"at": d.created_at, "label": DELIVERY_LABELS.get(d.status, d.status), "status": d.status,
          "sent_at": d.sent_at, "error": d.last_error}

@@ -113,6 +113,33 @@ def to_routes(person: ChatPerson | WxPerson, story: str = LOAN) -> str:
     raise AssertionError(reply)
 
 
+FORM = {"姓名": "赵敏", "身份证": "11010519491231002X", "手机": "13912345678", "住址": "焦作市山阳区焦东街道1号",
+        "名字": "王五", "要求": "判令被告归还借款5万元", "对方的住址": "焦作市山阳区新城街道"}
+
+
+def file_by_chat(person: ChatPerson | WxPerson) -> str:
+    """The loan taken to online filing, the form filled in and confirmed: the filing's reference."""
+    to_routes(person)
+    reply = person.say("2")
+    for _ in range(10):
+        if "请核对" in reply:
+            return ref_in(person.say("确认"))
+        key = next(k for k in sorted(FORM, key=len, reverse=True) if k in reply.splitlines()[-1])
+        reply = person.say(FORM[key])
+    raise AssertionError(reply)
+
+
+def record_id(product: TestClient, ref: str) -> int:
+    from sqlalchemy import select
+
+    from casework.models import CaseRecord
+
+    with product.app.state.runtime.sessions() as s:  # type: ignore[attr-defined]
+        found = s.scalar(select(CaseRecord.id).where(CaseRecord.ref == ref))
+        assert found is not None, ref
+        return int(found)
+
+
 def csrf_of(html: str) -> str:
     field = BeautifulSoup(html, "html.parser").find("input", {"name": "csrf_token"})
     assert field is not None, html[:300]
@@ -155,4 +182,5 @@ def ref_in(text: str) -> str:
 def reach() -> SimpleNamespace:
     """Helpers for test modules (conftest modules are not importable under importlib mode)."""
     return SimpleNamespace(ChatPerson=ChatPerson, WxPerson=WxPerson, Staff=Staff, to_routes=to_routes, ref_in=ref_in,
-                           LOAN=LOAN, PII_KEY=PII_KEY, make_settings=make_settings)
+                           LOAN=LOAN, PII_KEY=PII_KEY, make_settings=make_settings, file_by_chat=file_by_chat,
+                           record_id=record_id)
