@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bot.store
+import bot.transcript
 import bot.wechat.outbox
 import casework.models
 import core.audit

@@ -6,10 +6,15 @@ The browser keeps a random chat id in a cookie (``chat_id``, HttpOnly, SameSite=
 from the engine's dedupe store and creates nothing twice. The dedupe key is ``<chat id>:<message id>``: a
 message id is only the client's, and another person who sends the same one must neither get this person's
 answer nor have their own message taken for a resend.
+
+Each exchange is also written to the chat's transcript (``bot.transcript``: the person's text masked), and the
+page asks ``GET /api/chat/history`` on load: a reload shows the conversation again instead of starting over (the
+dialog state was never lost; only the page forgot it).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
@@ -17,10 +22,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Cookie, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 
-from app.deps import EngineDep
+from app.deps import EngineDep, RuntimeDep
+from bot import transcript
 from bot.messages import Channel, EventKind, IncomingEvent, IncomingText
 
+log = logging.getLogger(__name__)
 router = APIRouter()
 _PAGE = Path(__file__).resolve().parent.parent / "static" / "chat.html"
 COOKIE = "chat_id"
@@ -42,9 +50,43 @@ class ChatOut(BaseModel):
     quick_replies: list[str]
 
 
+class ChatTurn(BaseModel):
+    who: Literal["person", "bot"]
+    text: str
+
+
+class ChatHistory(BaseModel):
+    messages: list[ChatTurn] = Field(description="The conversation so far, oldest first (the person's text masked)")
+    quick_replies: list[str] = Field(description="The quick replies the last answer offered")
+
+
+def _valid(chat_id: str | None) -> bool:
+    return bool(chat_id) and len(chat_id or "") <= 64 and (chat_id or "").replace("-", "").replace("_", "").isalnum()
+
+
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
 def chat_page() -> HTMLResponse:
     return HTMLResponse(_PAGE.read_text(encoding="utf-8"))
+
+
+@router.get("/api/chat/history", response_model=ChatHistory, tags=["chat"])
+def chat_history(runtime: RuntimeDep, chat_id: Annotated[str | None, Cookie()] = None) -> ChatHistory:
+    """This browser's conversation so far (its ``chat_id`` cookie), for the page to show after a reload."""
+    if not _valid(chat_id) or runtime.sessions is None:
+        return ChatHistory(messages=[], quick_replies=[])
+    with runtime.sessions() as session:
+        exchanges = transcript.recent(session, _session_key(f"web-{chat_id}"))
+    messages: list[ChatTurn] = []
+    for ex in exchanges:
+        if ex.person:
+            messages.append(ChatTurn(who="person", text=ex.person))
+        messages.extend(ChatTurn(who="bot", text=part) for part in ex.parts)
+    quick = list(exchanges[-1].quick_replies) if exchanges else []
+    return ChatHistory(messages=messages, quick_replies=quick)
+
+
+def _session_key(user: str) -> str:
+    return f"{Channel.WEB.value}:{user}"
 
 
 @router.post("/api/chat", response_model=ChatOut, tags=["chat"])
@@ -52,9 +94,10 @@ def chat(
     body: ChatIn,
     response: Response,
     engine: EngineDep,
+    runtime: RuntimeDep,
     chat_id: Annotated[str | None, Cookie()] = None,
 ) -> ChatOut:
-    if not chat_id or len(chat_id) > 64 or not chat_id.replace("-", "").replace("_", "").isalnum():
+    if not chat_id or not _valid(chat_id):
         chat_id = secrets.token_urlsafe(16)
         response.set_cookie(COOKIE, chat_id, httponly=True, samesite="lax", max_age=30 * 24 * 3600)
     user = f"web-{chat_id}"
@@ -64,4 +107,15 @@ def chat(
         key = f"{chat_id}:{body.message_id}" if body.message_id else None
         msg = IncomingText(user_id=user, channel=Channel.WEB, dedupe_key=key, text=body.text)
     out = engine.handle(msg)
-    return ChatOut(parts=list(out.parts), quick_replies=list(out.quick_replies))
+    parts, quick = list(out.parts), list(out.quick_replies)
+    if runtime.sessions is not None:
+        key = f"{chat_id}:{body.message_id}" if body.message_id and body.event is None else None
+        try:
+            with runtime.sessions.begin() as session:
+                transcript.record(
+                    session, _session_key(user), message_key=key, person=body.text if body.event is None else "",
+                    parts=parts, quick=quick,
+                )
+        except SQLAlchemyError:  # the answer matters more than its copy for a reload: answer, log the failure
+            log.exception("could not write the chat transcript")
+    return ChatOut(parts=parts, quick_replies=quick)

@@ -414,9 +414,19 @@ def test_chat_page_carries_a_litigant_from_story_to_a_mediation_referral(server:
         reply = _send(page, quick="1")
         assert "同意" in _quick(page), (reply, _quick(page))
         reply = _send(page, quick="同意")
+        assert "不留" in reply and "不留" in _quick(page), reply  # how to reach them, which they may decline
+        reply = _send(page, "张三 13912345678")
+        assert "139****5678" in reply and "确认" in _quick(page), reply
+        reply = _send(page, quick="确认")
         assert "调解委员会" in reply and re.search(r"编号TJ-\d{4}-\d{4}", reply), reply
-        assert "不影响您随时向法院起诉" in reply, reply
+        assert "不影响您随时向法院起诉" in reply and "139****5678" in reply, reply
         shot(page, "21-chat-referral-phone")
+
+        page.reload()  # the conversation comes back from the cookie, not a fresh welcome
+        page.wait_for_function("document.querySelectorAll('#log .msg.bot').length > 3")
+        resumed = page.locator("#log").inner_text()
+        assert re.search(r"编号TJ-\d{4}-\d{4}", resumed) and "张三 139****5678" in resumed, resumed[-500:]
+        assert "前年借给我表哥八万块钱" in resumed
 
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the page is {overflow}px wider than a {PHONE['width']}px phone screen"
