@@ -64,6 +64,7 @@ are never read (only ``.jsonl``, ``.csv`` and ``.txt`` are).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import html
 import json
@@ -77,6 +78,7 @@ from retrieval import judgment as parts
 from retrieval.errors import IngestError, RecordError
 from retrieval.masking import NameMasker, Party, PartyKind
 from retrieval.outcomes import OUTCOME_CODES, OutcomeCode, read_outcome
+from retrieval.store import META_FIELDS
 from retrieval.text import (
     OUTCOME_NAMES,
     content_hash,
@@ -456,7 +458,7 @@ def validate(raw: RawRecord) -> Judgment:
     appeal_court = _opt_str(raw, fields, "appeal_court", 80)
 
     masker = NameMasker(_parties(fields.get("parties")), [text, title or "", reasoning or "", result or ""])
-    stored = mask_text_fields(
+    stored = _mask_fields(
         text=text,
         title=title,
         summary=_opt_str(raw, fields, "summary", 400),
@@ -502,7 +504,7 @@ class _Masked:
     reason: str | None
 
 
-def mask_text_fields(
+def _mask_fields(
     *,
     text: str,
     title: str | None,
@@ -533,14 +535,7 @@ def _with_hash(j: Judgment) -> Judgment:
     stored: dict[str, Any] = {
         "schema": SCHEMA_VERSION,
         "text": j.text,
-        **{k: getattr(j, k) for k in STORED_FIELDS},
+        **{k: getattr(j, k) for k in META_FIELDS},
     }
     digest = hashlib.sha256(json.dumps(stored, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
-    return Judgment(**{**{k: getattr(j, k) for k in Judgment.__dataclass_fields__}, "content_hash": digest})
-
-
-# The judgment's fields kept as Chroma metadata (laws joined by LAWS_SEP; see retrieval.store).
-STORED_FIELDS: Final = (
-    "cause", "court", "year", "outcome", "case_number", "title", "summary", "region", "doc_type", "claims",
-    "decision", "reason", "laws", "claimed_yuan", "granted_yuan", "layout",
-)
+    return dataclasses.replace(j, content_hash=digest)
