@@ -66,7 +66,7 @@ def run_effects(ctx: StepContext, tx: DialogTx, step: Step, *, refused_to: S) ->
     refused = step.refused
     port = ctx.services.handoff
     session = tx.session
-    base_url = ctx.settings.public_base_url
+    base_url = ctx.settings.public_base_url or ""  # unset: the path alone; the HTTP edge adds the request's address
     for effect in step.effects:
         if isinstance(effect, CreateHandoff):
             if port is None or session is None:

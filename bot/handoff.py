@@ -124,7 +124,8 @@ def handoff_request(
 
 def ref_text(ref: RecordRef, base_url: str) -> str:
     """What the person reads about one record: casework's line (on creation its reply, naming the committee
-    and the next steps; otherwise its status) and, for a filing, the link to the complaint draft."""
+    and the next steps; otherwise its status) and, for a filing, the link to the complaint draft (``base_url`` +
+    its path; with no ``base_url`` the path alone, which the chat route completes from the request)."""
     if not ref.download_path:
         return ref.message
     return ref.message + "\n" + prompts.load("handoff_complaint_link", url=base_url.rstrip("/") + ref.download_path)

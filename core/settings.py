@@ -41,8 +41,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
-    # How people reach this server (links in chat replies, e.g. the complaint download).
-    public_base_url: str = "http://127.0.0.1:8000"
+    # How people reach this server (links in chat replies, e.g. the complaint download). Unset: the chat page's
+    # links are made from each request's own address (scheme and Host), so they work on any port or host.
+    public_base_url: str | None = None
+    # Behind a reverse proxy that sets X-Forwarded-Proto / X-Forwarded-Host: only then are those headers believed
+    # when a link is made from the request (anyone can send them to a server reached directly).
+    trust_proxy_headers: bool = False
 
     # WeChat official account (公众号 → 设置与开发 → 基本配置)
     wechat_token: str = PLACEHOLDER

@@ -15,11 +15,12 @@ dialog state was never lost; only the page forgot it).
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Cookie, Response
+from fastapi import APIRouter, Cookie, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,6 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.deps import EngineDep, RuntimeDep
 from bot import transcript
 from bot.messages import Channel, EventKind, IncomingEvent, IncomingText
+from casework.links import PATH_PREFIX
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -60,6 +63,32 @@ class ChatHistory(BaseModel):
     quick_replies: list[str] = Field(description="The quick replies the last answer offered")
 
 
+# Our own link paths in a reply, not already behind an address: the engine writes them so when PUBLIC_BASE_URL is
+# unset, and this edge puts the request's own address in front.
+_OWN_PATH = re.compile(rf"(?<![\w/.:-])({re.escape(PATH_PREFIX)}[A-Za-z0-9_.~-]+)")
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+def public_base(request: Request, settings: Settings) -> str:
+    """How the person reached us: PUBLIC_BASE_URL when set; otherwise the request's scheme and Host — the
+    proxy's X-Forwarded-Proto / X-Forwarded-Host only when TRUST_PROXY_HEADERS says a proxy sets them."""
+    if settings.public_base_url:
+        return settings.public_base_url.rstrip("/")
+    scheme, host = request.url.scheme, request.headers.get("host", "")
+    if settings.trust_proxy_headers:
+        proto = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+        fwd_host = request.headers.get("x-forwarded-host", "").split(",")[0].strip()
+        scheme = proto if proto in ("http", "https") else scheme
+        host = fwd_host or host
+    if not _HOST.match(host):
+        host = f"{request.url.hostname or 'localhost'}" + (f":{request.url.port}" if request.url.port else "")
+    return f"{scheme}://{host}"
+
+
+def _absolute(parts: list[str], base: str) -> list[str]:
+    return [_OWN_PATH.sub(lambda m: base + m.group(1), part) for part in parts]
+
+
 def _valid(chat_id: str | None) -> bool:
     return bool(chat_id) and len(chat_id or "") <= 64 and (chat_id or "").replace("-", "").replace("_", "").isalnum()
 
@@ -70,17 +99,20 @@ def chat_page() -> HTMLResponse:
 
 
 @router.get("/api/chat/history", response_model=ChatHistory, tags=["chat"])
-def chat_history(runtime: RuntimeDep, chat_id: Annotated[str | None, Cookie()] = None) -> ChatHistory:
+def chat_history(
+    request: Request, runtime: RuntimeDep, chat_id: Annotated[str | None, Cookie()] = None
+) -> ChatHistory:
     """This browser's conversation so far (its ``chat_id`` cookie), for the page to show after a reload."""
     if not _valid(chat_id) or runtime.sessions is None:
         return ChatHistory(messages=[], quick_replies=[])
     with runtime.sessions() as session:
         exchanges = transcript.recent(session, _session_key(f"web-{chat_id}"))
     messages: list[ChatTurn] = []
+    base = public_base(request, runtime.settings)
     for ex in exchanges:
         if ex.person:
             messages.append(ChatTurn(who="person", text=ex.person))
-        messages.extend(ChatTurn(who="bot", text=part) for part in ex.parts)
+        messages.extend(ChatTurn(who="bot", text=part) for part in _absolute(list(ex.parts), base))
     quick = list(exchanges[-1].quick_replies) if exchanges else []
     return ChatHistory(messages=messages, quick_replies=quick)
 
@@ -92,6 +124,8 @@ def _session_key(user: str) -> str:
 @router.post("/api/chat", response_model=ChatOut, tags=["chat"])
 def chat(
     body: ChatIn,
+    *,
+    request: Request,
     response: Response,
     engine: EngineDep,
     runtime: RuntimeDep,
@@ -118,4 +152,4 @@ def chat(
                 )
         except SQLAlchemyError:  # the answer matters more than its copy for a reload: answer, log the failure
             log.exception("could not write the chat transcript")
-    return ChatOut(parts=parts, quick_replies=quick)
+    return ChatOut(parts=_absolute(parts, public_base(request, runtime.settings)), quick_replies=quick)
