@@ -84,7 +84,7 @@ def test_every_prompt_file_is_used() -> None:
     """A template no module names (``prompts.load("name", …)``, the name written out) is a sentence nobody says."""
     sources = "\n".join(
         p.read_text(encoding="utf-8")
-        for package in ("bot", "app", "web", "casework")
+        for package in ("knowledge", "bot", "app", "web", "casework")
         for p in (ROOT / package).rglob("*.py")
     )
     unused = [name for name in prompts.names() if f'"{name}"' not in sources]
