@@ -105,7 +105,7 @@ def extract_places(
     ``defendant_place`` (the domicile that counts), ``incident_place``, ``property_place`` …"""
     court = court or _default_court()
     places = read_places(text, court, today or date.today(), skip=name_spans(text))
-    return place_facts(places, court, default_role)
+    return place_facts(places, court, default_role, text)
 
 
 @functools.cache

@@ -24,6 +24,7 @@ court — unless the dispute is an exclusive one (a house lease, real property, 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,7 @@ class ContractKind(DataModel):
     exclusive: bool = False
     points: list[str]
     source: str
+    rules: list[str] = Field(default_factory=list)  # the cause rules it applies under (empty: the contract ones)
 
 
 class JurisdictionRules(DataModel):
@@ -75,6 +77,8 @@ class JurisdictionRules(DataModel):
     kinds: list[ContractKind]
     owed_money_words: list[str]
     payment_order_words: list[str]
+    missing_person_words: list[str]
+    party_terms: list[str]
 
     def model_post_init(self, __context: Any) -> None:
         named = [p for r in self.rules.values() for p in r.points] + [p for k in self.kinds for p in k.points]
@@ -100,8 +104,30 @@ _KIND_APPLIES = {
 }
 
 
+def agreed_court_party(text: str, terms: Sequence[str]) -> str | None:
+    """Whose place a written choice of court names ("争议由甲方所在地人民法院管辖"): 'plaintiff' or 'defendant' by
+    the side the teller says they are ("我是甲方"); None when no clause names a party or the side is not said.
+    Such a clause is valid when the place can be fixed at filing (民事诉讼法第三十五条；民诉解释第三十条)."""
+    alt = "|".join(sorted(map(re.escape, terms), key=len, reverse=True))
+    clause = re.search(rf"({alt})(?:的)?(?:所在地|住所地|住地|所在)(?:的)?(?:人民)?法院", text)
+    if clause is None:
+        return None
+    named = clause.group(1)
+    if named in ("原告", "被告"):
+        return "plaintiff" if named == "原告" else "defendant"
+    side = rf"(?:是|为|作为|属于|就是|算)(?:合同里的|合同上的)?({alt})"
+    mine = re.search(r"(?:我|俺|咱|本人)(?:们|家)?" + side, text)
+    theirs = re.search(r"(?:他|她|对方|他们|她们)(?:家)?" + side, text)
+    if mine is not None:
+        return "plaintiff" if mine.group(1) == named else "defendant"
+    if theirs is not None:
+        return "defendant" if theirs.group(1) == named else "plaintiff"
+    return None
+
+
 def story_flags(text: str, rules: JurisdictionRules) -> dict[str, Any]:
-    """What the story's words tell jurisdiction: the kind of contract, money owed to the teller, a payment order."""
+    """What the story's words tell jurisdiction: the kind of contract, money owed to the teller, a payment order,
+    a missing other side, a choice of court naming a party's place."""
     flags: dict[str, Any] = {}
     for kind in rules.kinds:
         told = any(w in text for w in kind.words) and (not kind.also or any(w in text for w in kind.also))
@@ -112,6 +138,11 @@ def story_flags(text: str, rules: JurisdictionRules) -> dict[str, Any]:
         flags["owed_money"] = True
     if any(w in text for w in rules.payment_order_words):
         flags["payment_order"] = True
+    if any(w in text for w in rules.missing_person_words):
+        flags["defendant_missing"] = True
+    party = agreed_court_party(text, rules.party_terms)
+    if party is not None:
+        flags["agreed_court_party"] = party
     return flags
 
 
@@ -188,7 +219,7 @@ def _evaluate(
             continue
         if any(flags.get(name) for name in point.unless):
             continue
-        if point.fact == "defendant_place" and key == "defendant_domicile":
+        if point.fact == "defendant_place" and point.rule == "defendant_domicile":
             matches, ask = _domicile(facts, court)
             if ask:  # undecided until the length of stay is known: neither place decides yet
                 missing.append(ask)
@@ -217,6 +248,7 @@ class _Plan:
     exclusive: bool
     prefix: str  # said before the answer (a wage IOU's exception, a choice of court that cannot apply)
     kind_note: str  # the article fixing the place of performance of the story's kind of contract
+    agreed: str | None = None  # the place a written choice of court names (its own words or a party's place)
 
 
 def _plan(rule_key: str, rule: Rule, facts: Mapping[str, Any], rules: JurisdictionRules, prefix: str) -> _Plan:
@@ -225,12 +257,19 @@ def _plan(rule_key: str, rule: Rule, facts: Mapping[str, Any], rules: Jurisdicti
     keys, exclusive, kind_note = list(rule.points), rule.exclusive, ""
     allowed = _KIND_APPLIES.get(rule_key, set())
     kind = next((k for k in rules.kinds if k.key == facts.get("contract_kind")), None)
-    if kind is not None and rule_key in _KIND_APPLIES and (allowed is None or kind.key in allowed):
+    if kind is not None and kind.rules:
+        applies = rule_key in kind.rules
+    else:
+        applies = kind is not None and rule_key in _KIND_APPLIES and (allowed is None or kind.key in allowed)
+    if kind is not None and applies:
         keys, exclusive, kind_note = list(kind.points), kind.exclusive, f"（{kind.source}）"
     agreed = _text(facts.get("agreed_court_place"))
-    if agreed and not exclusive and (rule.agreement_allowed or kind is not None):
-        keys = ["agreed_court"]
-    elif agreed and exclusive:
+    party = facts.get("agreed_court_party")
+    if agreed is None and party in ("plaintiff", "defendant"):  # "由甲方所在地人民法院管辖", the teller being 甲方
+        agreed = _text(facts.get(f"{party}_place"))
+    if agreed and not exclusive and (rule.agreement_allowed or (kind is not None and applies)):
+        return _Plan(["agreed_court"], exclusive, prefix, kind_note, agreed)
+    if agreed and exclusive:
         prefix += "合同里约定的管辖法院不能改变专属管辖，约定的这一条不适用（民事诉讼法第三十五条）。"
     return _Plan(keys, exclusive, prefix, kind_note)
 
@@ -255,6 +294,8 @@ def check_jurisdiction(
         if not _text(facts.get("employer_place")) and _text(facts.get("defendant_place")):
             facts = {**facts, "employer_place": facts.get("defendant_place")}
     plan = _plan(rule_key, rule, facts, rules, prefix)
+    if plan.agreed is not None:
+        facts = {**facts, "agreed_court_place": plan.agreed}
     points, missing = _evaluate(plan.keys, facts, court, rules)
     staff = [rule.note_staff] if rule.note_staff else []
     if any(p.match is not None and p.match.derived for p in points):
@@ -299,8 +340,13 @@ def _here(
         f"（{local.source}）{plan.kind_note}。{also}{rule.note or ''}"
     )
     matches = [(p.fact, p.match) for p in points if p.match is not None]
+    # the rule the answer turns on: the special connecting point the story gives (a house handed over where it
+    # lies, 民诉解释第十八条第二款), even where this court is competent through the general one as well (the
+    # defendant's domicile, 民事诉讼法第二十二条)
+    special = (p for p in points if p.match is not None and p.match.decided and p.rule != "defendant_domicile")
+    lead = local if local.rule != "defendant_domicile" else next(special, local)
     return JurisdictionResult(
-        True, court.name, basis, [], False, matches, local.rule, place, [court.name, *others], points, staff
+        True, court.name, basis, [], False, matches, lead.rule, place, [court.name, *others], points, staff
     )
 
 

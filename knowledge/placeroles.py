@@ -38,12 +38,15 @@ class RoleWords(DataModel):
     residence_cues: list[str]
     origin_after: list[str]
     property_cues: list[str]
+    property_verbs: list[str]
     delivery_cues: list[str]
     performance_cues: list[str]
     agreement_cues: list[str]
     use_cues: list[str]
     shop_cues: list[str]
     incident_cues: list[str]
+    business_after: list[str]
+    at_business: list[str]
     deceased_cues: list[str]
     estate_cues: list[str]
     court_after: list[str]
@@ -255,8 +258,12 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
     residence_after = re.match(r"(?:租房|租房子)(?:住|上班|做生意)", w.after)
     cues = "|".join(words.property_cues)
     property_before = re.search(r"(?:" + cues + r")(?:就|也|都)?(?:在|位于)$", w.before)
+    verbs = "|".join(words.property_verbs)
     property_after = re.match(
-        r"^(?:的)?(?:一套|一处|一间|那套|这套|有套|有一套|有间|有处|有个)?(?:二手|老)?(?:" + cues + ")", w.after
+        r"^(?:的)?(?:" + verbs + r")?"
+        r"(?:一套|一处|一间|一栋|一座|一个|那套|这套|有套|有一套|有间|有处|有个|套|间|处|栋|座|个)?"
+        r"(?:二手|老)?(?:" + cues + ")",
+        w.after,
     )
     if not residence_after and (property_before or property_after):
         roles.add("property")
@@ -366,6 +373,8 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
             roles.add("other")  # 卖给了中站区的李某, 借给孟州的表哥
         elif not roles:
             roles = _party_roles(w, words)
+        if "other" in roles and any(stripped_after.startswith(c) for c in words.business_after):
+            roles.add("business")  # 他在马村区开饭店: where the other side's business is
         months = None
         if "other" in roles and ("residence" in roles or not roles & {"registered", "office"}):
             months = _stay(masked, start, clause_end, sent_end, today=today, words=words)
@@ -434,7 +443,21 @@ def _defendant_facts(places: Sequence[PlaceRole], court: Court) -> dict[str, Any
     return facts
 
 
-def place_facts(places: Sequence[PlaceRole], court: Court, default_role: str) -> dict[str, Any]:
+def _at_their_business(text: str) -> bool:
+    """The story tells an incident at the other side's business ("在他店里喝酒，他把我打伤了")."""
+    words = load_role_words()
+    at = "|".join(map(re.escape, words.at_business))
+    for sentence in _SENTENCE.split(text):
+        if re.search(r"在(?:他|她|对方)(?:的|家|们)?(?:" + at + ")", sentence) and any(
+            c in sentence for c in words.incident_cues
+        ):
+            return True
+    return False
+
+
+def place_facts(
+    places: Sequence[PlaceRole], court: Court, default_role: str, text: str = ""
+) -> dict[str, Any]:
     """The flat facts the intake and jurisdiction read (keys absent when the story does not say)."""
     facts: dict[str, Any] = {}
     for key, role in _THING_FACTS:
@@ -442,6 +465,9 @@ def place_facts(places: Sequence[PlaceRole], court: Court, default_role: str) ->
         if found is not None:
             facts[key] = found.text
     facts.update(_defendant_facts(places, court))
+    business = _first(places, "business")
+    if "incident_place" not in facts and business is not None and _at_their_business(text):
+        facts["incident_place"] = business.text  # 在他店里…把我打伤了: the tort happened at his shop
     if default_role not in facts:
         fallback = next((p for p in places if "event" in p.roles), None)
         if fallback is None and default_role != "defendant_place":
