@@ -586,7 +586,9 @@ def assess(
     merged["claim_amount_yuan"] = float(amount) if amount is not None else None
     # the key event (the day the limitation period runs from) when the story gives it only as a span ("过年前")
     start_rule = knowledge.limitation.rules.get(spec.limitation)
-    event_range = key_event_range(merged, start_rule.start_facts if start_rule is not None else [])
+    event_range = key_event_range(
+        merged, [*start_rule.start_facts, *start_rule.event_facts] if start_rule is not None else []
+    )
     if event_range is not None:
         merged["event_range"] = event_range
     facts_for_rules = {**merged, "status_case": spec.status_case or merged.get("status_case", False)}

@@ -126,6 +126,8 @@ _YEARLESS: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"{_NEXT}(?P<m>{_N})月份?(?:(?P<d>{_N})[日号]|{_MPART})?")),
     ("month_part", re.compile(r"(?<![\d一二三四五六七八九十个])月(?P<mpart>底|末|初|中旬|上旬|下旬)")),
     ("day", re.compile(rf"(?<![\d月])(?P<d>{_N})[日号]")),
+    # "当月14号", "同月20日": a day of the month of the date said before it (the story's own month)
+    ("same_month_day", re.compile(rf"(?:当|同|该)月的?(?P<d>{_N})[日号]")),
     ("year_part", re.compile(r"年底|年末|年初|(?<![去今明前后])年中")),
 ]
 # A mention followed by these is the story's "now", not an event: "今年中秋都过去俩月了", "元旦都过了".
@@ -386,10 +388,36 @@ def _skip_yearless(kind: str, m: re.Match[str], text: str) -> bool:
     return False
 
 
+_CN_YEAR = re.compile(r"(?:一九|二[〇零○])[〇零○一二三四五六七八九]{2}(?=年)")
+_CN_YEAR_DIGIT = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+# "2023年12月还是2024年1月": either of two dates, one fact known only as the span from the first to the last
+_EITHER = re.compile(r"^\s*(?:还是|或者|或是|或|抑或)\s*$")
+
+
+def _arabic_years(text: str) -> str:
+    """``text`` with years written in Chinese digits (二〇二五年, 二零二六年) in Arabic ones, same length."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_YEAR_DIGIT), text)
+
+
+def _either(found: list[DateMention], text: str) -> list[DateMention]:
+    """Two dates said as alternatives ("记不清是2023年12月还是2024年1月") become one span from the first's first day
+    to the second's last, with the precision of a range."""
+    out: list[DateMention] = []
+    for mention in found:
+        prev = out[-1] if out else None
+        if prev is not None and _EITHER.match(text[prev.end : mention.start]) and prev.value <= mention.value:
+            words = text[prev.start : mention.end]
+            out[-1] = DateMention(prev.value, "range", prev.start, mention.end, words, mention.last)
+            continue
+        out.append(mention)
+    return out
+
+
 def find_dates(text: str, today: date) -> list[DateMention]:
     """All date mentions in ``text``, left to right, without overlaps; dates without a year placed on the story's
     own timeline (see the module docstring). Digits of phone, ID, card and case numbers are never dates."""
     blocked = identifier_spans(text)
+    original, text = text, _arabic_years(text)
     taken: list[tuple[int, int]] = []
     explicit: list[tuple[int, DateMention]] = []
     pending: list[_Yearless] = []
@@ -405,7 +433,8 @@ def find_dates(text: str, today: date) -> list[DateMention]:
             if span is None:
                 continue
             taken.append((m.start(), m.end()))
-            explicit.append((m.start(), DateMention(span[0], span[2], m.start(), m.end(), m.group(0), _latest(span))))
+            said = original[m.start() : m.end()]
+            explicit.append((m.start(), DateMention(span[0], span[2], m.start(), m.end(), said, _latest(span))))
     for kind, pattern in _YEARLESS:
         for m in pattern.finditer(text):
             if not free(m) or _skip_yearless(kind, m, text):
@@ -438,7 +467,7 @@ def find_dates(text: str, today: date) -> list[DateMention]:
             continue  # the story's "now", not an event
         found.append(mention)
         anchor = mention
-    return found
+    return _either(found, original)
 
 
 def _latest(span: Span) -> date | None:

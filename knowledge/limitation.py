@@ -96,6 +96,9 @@ class PeriodRule(DataModel):
     note: str | None = None
     no_start_note: str | None = None
     ask_fact: str | None = None  # the fact to ask when no start fact is known (default: the first)
+    # the story's key dated event when it gives no start fact (a loan with no due date: the lending), whose span
+    # is reported as the event's ("今年五月份借的": 5月1日至31日); it starts no period
+    event_facts: list[str] = Field(default_factory=list)
 
 
 class Cap(DataModel):

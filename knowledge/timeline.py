@@ -61,7 +61,19 @@ def _clause(text: str, start: int, end: int) -> tuple[str, str]:
     return text[left:start], text[end:right]
 
 
-_DUE_AFTER = re.compile(r"^\s*(?:之前|以前|前)?(?:肯定|一定|保证|准|就|再|才|必须|得)?(?:还|给|付|结)(?!了|过|没|不)")
+_DUE_AFTER = re.compile(
+    r"^\s*(?:之前|以前|前)?(?:肯定|一定|保证|准|就|再|才|必须|得)?(?:归还|偿还|清偿|还|给|付|结)(?!了|过|没|不)"
+)
+# a cue said with a negation is not the event ("他现在不认账了" acknowledges nothing)
+_NEGATED = re.compile(r"(?:不|没|没有|未|拒不)$")
+
+
+def _find_cue(text: str, word: str) -> int:
+    """Where ``word`` first stands in ``text`` un-negated (-1: nowhere)."""
+    at = text.find(word)
+    while at >= 0 and _NEGATED.search(text[:at]):
+        at = text.find(word, at + 1)
+    return at
 
 
 def date_role(before: str, after: str, roles: dict[str, list[str]]) -> str | None:
@@ -73,7 +85,7 @@ def date_role(before: str, after: str, roles: dict[str, list[str]]) -> str | Non
     nearest: tuple[int, str] | None = None
     for role, words in roles.items():
         for w in words:
-            at = after_short.find(w)
+            at = _find_cue(after_short, w)
             if at >= 0 and (nearest is None or at < nearest[0]):
                 nearest = (at, role)
     if nearest is not None:
@@ -95,11 +107,11 @@ def _next_clause_role(text: str, end: int, roles: dict[str, list[str]]) -> str |
         return None  # only within the sentence
     _, following = _clause(text, this_end.end(), this_end.end())
     hits = [
-        (following.find(w), role)
+        (_find_cue(following, w), role)
         for role, words in roles.items()
         if role != "due_date"  # a promise in the next clause is a day of its own ("6月借的，说好年底还")
         for w in words
-        if 0 <= following.find(w) < 15
+        if 0 <= _find_cue(following, w) < 15
     ]
     return min(hits)[1] if hits else None
 
