@@ -176,7 +176,9 @@ class Bm25Index:
         rows = np.flatnonzero(self._cause_codes == self._cause_names.index(cause))
         return [self.ids[i] for i in rows]
 
-    def search(self, tokens: Sequence[str], top_n: int = 50, cause: str | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, tokens: Sequence[str], top_n: int = 50, cause: str | frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
         """The ``top_n`` best (id, score) pairs with a positive score, best first."""
         counts = Counter(t for t in tokens if t in self._term)
         if not counts or top_n <= 0 or not self.ids:
@@ -185,9 +187,11 @@ class Bm25Index:
         qw = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
         scores = np.asarray(self._weights[:, cols] @ qw).ravel()
         if cause is not None:
-            if cause not in self._cause_names:
+            wanted = {cause} if isinstance(cause, str) else cause
+            codes = [i for i, name in enumerate(self._cause_names) if name in wanted]
+            if not codes:
                 return []
-            scores = np.where(self._cause_codes == self._cause_names.index(cause), scores, 0.0)
+            scores = np.where(np.isin(self._cause_codes, codes), scores, 0.0)
         positive = int(np.count_nonzero(scores > 0))
         n = min(top_n, positive)
         if n == 0:

@@ -22,7 +22,7 @@ from retrieval.fusion import RRF_K, Fused, reciprocal_rank_fusion
 from retrieval.outcomes import OUTCOME_CODES, OutcomeCode
 from retrieval.store import LAWS_SEP, ChromaStore, StoredDoc
 from retrieval.text import JudgmentTokenizer, default_tokenizer, normalize
-from retrieval.types import Hit, SearchResult, TraceEntry
+from retrieval.types import CauseFilter, Hit, SearchResult, TraceEntry, cause_names
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +60,11 @@ class SimilarCaseSearch:
         self.depth = depth
         # Recent queries' ranked lists (oldest dropped first). A searcher serves one loaded index; a
         # re-ingested corpus gets a new searcher (server start), so the memo never outlives its index.
-        self._memo: dict[tuple[str, int, str | None, str], dict[str, list[tuple[str, float]]]] = {}
+        self._memo: dict[tuple[str, int, frozenset[str] | None, str], dict[str, list[tuple[str, float]]]] = {}
         self._memo_lock = threading.Lock()
         self.rrf_k = rrf_k
         self.exact_share = exact_share  # 0: every cause filter goes to Chroma (the bench's comparison)
-        self._exact: dict[str, tuple[list[str], Vectors]] = {}
+        self._exact: dict[frozenset[str], tuple[list[str], Vectors]] = {}
         self._exact_lock = threading.Lock()
 
     def _clean(self, query: str) -> str:
@@ -74,33 +74,35 @@ class SimilarCaseSearch:
         return text[:MAX_QUERY_CHARS]  # longer texts are cut, never refused
 
     def ranked_lists(
-        self, query: str, depth: int | None = None, cause: str | None = None, mode: Mode = "hybrid"
+        self, query: str, depth: int | None = None, cause: CauseFilter = None, mode: Mode = "hybrid"
     ) -> dict[str, list[tuple[str, float]]]:
-        """The raw ranked lists, best first: ``{"dense": [(id, cosine)], "bm25": [(id, score)]}``."""
+        """The raw ranked lists, best first: ``{"dense": [(id, cosine)], "bm25": [(id, score)]}``. ``cause`` is
+        one name or a set of names (a cause with its sub-causes and older names)."""
         text = self._clean(query)
         n = depth or self.depth
-        key = (text, n, cause, mode)
+        names = cause_names(cause)
+        key = (text, n, names, mode)
         with self._memo_lock:
             cached = self._memo.get(key)
         if cached is not None:  # the assessment asks twice (top cases, then the outcome distribution)
             return {name: list(ranked) for name, ranked in cached.items()}
         lists: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "dense"):
-            lists["dense"] = self._dense(self.embedder.embed_query(text), n, cause)
+            lists["dense"] = self._dense(self.embedder.embed_query(text), n, names)
         if mode in ("hybrid", "bm25"):
-            lists["bm25"] = self.bm25.search(self.tokenizer.tokenize(text), n, cause)
+            lists["bm25"] = self.bm25.search(self.tokenizer.tokenize(text), n, names)
         with self._memo_lock:
             self._memo[key] = lists
             while len(self._memo) > MEMO_SIZE:
                 self._memo.pop(next(iter(self._memo)))
         return {name: list(ranked) for name, ranked in lists.items()}
 
-    def _dense(self, vector: Vectors, n: int, cause: str | None) -> list[tuple[str, float]]:
+    def _dense(self, vector: Vectors, n: int, cause: frozenset[str] | None) -> list[tuple[str, float]]:
         """The dense list: Chroma's HNSW, or exact scoring for a cause too rare for it (see EXACT_SHARE).
         Without a BM25 index there is nothing to know the causes by, so Chroma serves every filter."""
         held = self._exact_vectors(cause) if cause is not None and len(self.bm25) else None
         if held is None:
-            return self.store.query(vector, n, cause)
+            return self.store.query(vector, n, _single(cause))
         ids, matrix = held
         if not ids:
             return []  # no judgment of this cause in the corpus
@@ -108,13 +110,13 @@ class SimilarCaseSearch:
         scores = matrix @ (q / (float(np.linalg.norm(q)) or 1.0))
         return [(ids[i], float(scores[i])) for i in top_indices(scores, min(n, len(ids)))]
 
-    def _exact_vectors(self, cause: str) -> tuple[list[str], Vectors] | None:
-        """The cause's ids and unit vectors when it is rare enough to score exactly, else ``None``."""
+    def _exact_vectors(self, cause: frozenset[str]) -> tuple[list[str], Vectors] | None:
+        """The causes' ids and unit vectors when they are rare enough to score exactly, else ``None``."""
         with self._exact_lock:
             held = self._exact.get(cause)
             if held is not None:
                 return held
-            wanted = self.bm25.ids_of_cause(cause)
+            wanted = [doc_id for name in sorted(cause) for doc_id in self.bm25.ids_of_cause(name)]
             rows_held = sum(len(ids) for ids, _ in self._exact.values())
             if len(wanted) >= len(self.bm25) * self.exact_share or rows_held + len(wanted) > EXACT_MAX_ROWS:
                 return None
@@ -125,7 +127,7 @@ class SimilarCaseSearch:
             self._exact[cause] = (ids, matrix)
             return ids, matrix
 
-    def search(self, query: str, k: int = 5, cause: str | None = None, mode: Mode = "hybrid") -> SearchResult:
+    def search(self, query: str, k: int = 5, cause: CauseFilter = None, mode: Mode = "hybrid") -> SearchResult:
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}")
         text = self._clean(query)
@@ -152,11 +154,18 @@ class SimilarCaseSearch:
             )
         return SearchResult(query=text, hits=hits, trace=trace, cause_filter=cause)
 
-    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+    def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         """Counts of outcome codes (retrieval.outcomes.OUTCOME_CODES) among the ``n`` nearest judgments that
         carry one; judgments without a result to read (fact sections only) are not counted."""
         result = self.search(query, k=min(n, MAX_K), cause=cause)
         return dict(Counter(h.outcome for h in result.hits if h.outcome))
+
+
+def _single(names: frozenset[str] | None) -> str | frozenset[str] | None:
+    """One name as itself (Chroma's plain equality filter), several as the set."""
+    if names is not None and len(names) == 1:
+        return next(iter(names))
+    return names
 
 
 def _opt_str(doc: StoredDoc, key: str) -> str | None:

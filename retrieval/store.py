@@ -180,8 +180,10 @@ class ChromaStore:
                 yield StoredDoc(doc_id, dict(meta or {}))
             offset += len(got["ids"])
 
-    def query(self, embedding: Vectors, n: int, cause: str | None = None) -> list[tuple[str, float]]:
-        """The ``n`` nearest (id, cosine similarity), best first, optionally within one cause."""
+    def query(
+        self, embedding: Vectors, n: int, cause: str | frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``n`` nearest (id, cosine similarity), best first, optionally within one cause (or a set of names)."""
         if n <= 0:
             return []
         vector = np.asarray(embedding, dtype=np.float32)[None, :]
@@ -190,20 +192,26 @@ class ChromaStore:
             # unfiltered, docs/performance.md): over-fetch unfiltered and filter here; fall back to the
             # pre-filtered query only when the cause is too rare to fill half of ``n`` from the over-fetch.
             fetched = self._query(vector, n * OVERFETCH, None, with_metadata=True)
-            kept = [(doc_id, score) for doc_id, score, meta in fetched if meta.get("cause") == cause][:n]
+            wanted = {cause} if isinstance(cause, str) else cause
+            kept = [(doc_id, score) for doc_id, score, meta in fetched if meta.get("cause") in wanted][:n]
             # Half the depth is plenty for rank fusion; the whole collection seen means nothing is missing.
             if len(kept) >= max(1, n // 2) or len(fetched) < n * OVERFETCH:
                 return kept
         return [(doc_id, score) for doc_id, score, _ in self._query(vector, n, cause, with_metadata=False)]
 
     def _query(
-        self, vector: Vectors, n: int, cause: str | None, *, with_metadata: bool
+        self, vector: Vectors, n: int, cause: str | frozenset[str] | None, *, with_metadata: bool
     ) -> list[tuple[str, float, Mapping[str, object]]]:
+        where: dict[str, Any] | None = None
+        if isinstance(cause, str):
+            where = {"cause": cause}
+        elif cause:
+            where = {"cause": {"$in": sorted(cause)}}
         try:
             got = self._col.query(
                 query_embeddings=vector,
                 n_results=n,
-                where={"cause": cause} if cause else None,
+                where=where,
                 include=["distances", "metadatas"] if with_metadata else ["distances"],
             )
         except _FAILED as exc:

@@ -49,14 +49,25 @@ class SearchResult:
     query: str
     hits: list[Hit]
     trace: list[TraceEntry] = field(default_factory=list)
-    cause_filter: str | None = None
+    cause_filter: CauseFilter = None
+
+
+CauseFilter = str | frozenset[str] | None
+"""One cause name, a set of names (a cause with its sub-causes and older names), or no filter."""
+
+
+def cause_names(cause: CauseFilter) -> frozenset[str] | None:
+    """The filter as a set of names (``None``: no filter)."""
+    if cause is None:
+        return None
+    return frozenset((cause,)) if isinstance(cause, str) else cause
 
 
 class Searcher(Protocol):
     """What the assessment needs from retrieval. ``retrieval.search.SimilarCaseSearch`` implements it."""
 
-    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult: ...
+    def search(self, query: str, k: int = 5, cause: CauseFilter = None) -> SearchResult: ...
 
-    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+    def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         """Counts of outcome codes (see :attr:`Hit.outcome`) among the ``n`` nearest judgments that carry one."""
         ...

@@ -36,6 +36,15 @@ class HitOut(BaseModel):
     case_number: str | None
     court: str | None
     year: int | None
+    title: str | None
+    doc_type: str | None
+    region: str | None
+    claims: str | None
+    decision: str | None
+    reason: str | None
+    laws: list[str]
+    claimed_yuan: int | None
+    granted_yuan: int | None
 
 
 class TraceOut(BaseModel):
@@ -76,7 +85,7 @@ def similar(
         return _error(503, "retrieval_unavailable", UNAVAILABLE)
     return SimilarOut(
         query=result.query,
-        cause=result.cause_filter,
+        cause=cause,
         results=[HitOut(**asdict(h)) for h in result.hits],
         trace=[TraceOut(**asdict(t)) for t in result.trace],
     )

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -54,6 +55,23 @@ def test_cause_filter_applies_to_both_lists(searcher: SimilarCaseSearch) -> None
     assert searcher.search("借款", cause="没有这个案由").hits == []
 
 
+def test_a_set_of_cause_names_filters_to_any_of_them(searcher: SimilarCaseSearch) -> None:
+    """A cause with its sub-causes and older names: both lists (and the exact path for rare causes) keep any of the
+    names, and nothing else."""
+    both = searcher.search("借条 借款 押金 房租", k=10, cause=frozenset({LEASE, LOAN}))
+    assert {h.cause for h in both.hits} == {LEASE, LOAN}
+    assert all(t.bm25_rank is not None or t.dense_rank is not None for t in both.trace)
+    lease = searcher.search("借条 借款 押金 房租", k=10, cause=frozenset({LEASE, "没有这个案由"}))
+    assert {h.id for h in lease.hits} == {"lease-1", "lease-2"}
+    assert searcher.search("借款", cause=frozenset({"没有这个案由"})).hits == []
+    as_chroma = searcher.store.query(FakeEmbedder().embed_query("押金"), 10, frozenset({LEASE, LOAN}))
+    assert as_chroma and all(doc_id.startswith(("loan-", "lease-")) for doc_id, _ in as_chroma)
+    prefiltered = searcher.store._query(  # the pre-filtered path a rare cause falls back to: Chroma's $in
+        np.asarray([FakeEmbedder().embed_query("押金")], dtype=np.float32), 10, frozenset({LEASE}), with_metadata=True
+    )
+    assert {meta["cause"] for _, _, meta in prefiltered} == {LEASE}
+
+
 def test_outcome_distribution_counts_known_outcomes(searcher: SimilarCaseSearch) -> None:
     assert searcher.outcome_distribution("借款 借条", n=20, cause=LOAN) == {"supported": 1, "partly": 1, "rejected": 1}
     everything = searcher.outcome_distribution("纠纷", n=20)
@@ -92,7 +110,10 @@ def test_api_returns_results_and_trace(searcher: SimilarCaseSearch) -> None:
     body = res.json()
     assert body["query"] == "朋友借了我五万块钱写了借条一直不还"
     assert body["results"][0]["id"] == "loan-1"
-    assert set(body["results"][0]) == {"id", "score", "cause", "outcome", "summary", "case_number", "court", "year"}
+    assert set(body["results"][0]) == {
+        *("id", "score", "cause", "outcome", "summary", "case_number", "court", "year", "title", "doc_type"),
+        *("region", "claims", "decision", "reason", "laws", "claimed_yuan", "granted_yuan"),
+    }
     assert body["trace"][0]["id"] == "loan-1" and body["trace"][0]["bm25_rank"] == 1
     filtered = _client(searcher).get("/api/similar", params={"q": "押金", "cause": LEASE}).json()
     assert {r["cause"] for r in filtered["results"]} == {LEASE}
