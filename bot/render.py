@@ -94,7 +94,7 @@ def _similar_text(a: Assessment) -> str:
         return say("assessment_similar_none", note=a.similar_note)
     lines = "\n".join(_case_line(i, case) for i, case in enumerate(a.similar_cases[:3]))
     total = sum(a.outcome_distribution.values())
-    cause = a.similar_cases[0].cause or a.cause.name
+    cause = a.cause.name
     if not total:
         return say("assessment_similar_no_distribution", cause=cause, lines=lines, note=a.similar_note)
     dist = "、".join(

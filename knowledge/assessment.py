@@ -345,7 +345,9 @@ def _trace(entry: TraceEntry | None) -> TraceOut | None:
     )
 
 
-def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[SimilarCaseOut], dict[str, int], str]:
+def _similar(
+    text: str, cause: str, names: frozenset[str], searcher: Searcher | None
+) -> tuple[list[SimilarCaseOut], dict[str, int], str]:
     """The nearest judgments of the recognised cause, the outcome counts among the nearest of that cause, and an
     honest note: how few they are and how far (other regions, before the Civil Code). Never judgments of another
     cause: with the cause unknown (其他) none are listed."""
@@ -354,12 +356,12 @@ def _similar(text: str, cause: str, searcher: Searcher | None) -> tuple[list[Sim
     if cause == OTHER:
         return [], {}, say("similar_cause_unknown")
     try:
-        result = searcher.search(text, k=SIMILAR_TOP, cause=cause)
-        distribution = searcher.outcome_distribution(text, n=DISTRIBUTION_N, cause=cause)
+        result = searcher.search(text, k=SIMILAR_TOP, cause=names)
+        distribution = searcher.outcome_distribution(text, n=DISTRIBUTION_N, cause=names)
     except RetrievalError as exc:
         log.warning("similar-case search failed: %s", type(exc).__name__)
         return [], {}, say("similar_unavailable")
-    hits = [h for h in result.hits if h.cause == cause][:SIMILAR_TOP]
+    hits = [h for h in result.hits if h.cause in names][:SIMILAR_TOP]
     if not hits:
         return [], {}, say("similar_none_of_cause", cause=cause)
     terms = _key_terms(text)
@@ -666,7 +668,7 @@ def assess(
         suitable=med.suitable, route=med.route, reasons=med.reasons, note=med.note, required_before_filing=False
     )
 
-    similar, distribution, similar_note = _similar(text, cause.name, searcher)
+    similar, distribution, similar_note = _similar(text, cause.name, knowledge.similar_names(cause.name), searcher)
 
     conditions = _risk_conditions(limitation, bool(ev.missing_key), money_claim, jr.competent, merged)
     applicable = applicable_risks(conditions, knowledge.risks) if cause.name != OTHER else []

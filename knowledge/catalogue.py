@@ -339,6 +339,14 @@ class Catalogue:
             stack.extend(self._children.get(child, []))
         return out
 
+    def search_names(self, name: str) -> frozenset[str]:
+        """Every name a judgment of this cause may carry: the cause, its descendants, and the older or 2025 names
+        that resolve to any of them (``name`` itself when it is not in the catalogue)."""
+        if name not in self:
+            return frozenset((name,))
+        own = {self._canonical(name), *self.descendants(name)}
+        return frozenset(own | {alias for alias, target in self._names.items() if target in own})
+
     def is_near(self, a: str, b: str) -> bool:
         """Whether one of the two causes is the other's parent or child."""
         ra, rb = self.resolve(a), self.resolve(b)

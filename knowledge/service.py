@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from knowledge.assessment import Assessment, assess
+from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.causes import OTHER, CauseTable, load_causes
 from knowledge.classifier import CauseClassifier, Embedder, load_classifier_config, load_examples
 from knowledge.consent import Consent, Stance, read_consent, read_consent_change
@@ -73,6 +74,7 @@ class Knowledge:
         risks: RiskNotice,
         classifier: CauseClassifier,
         court: Court,
+        catalogue: Catalogue,
     ) -> None:
         self.causes = causes
         self.slots = slots
@@ -87,6 +89,7 @@ class Knowledge:
         self.risks = risks
         self.classifier = classifier
         self.court = court
+        self.catalogue = catalogue
 
     # -- small facts ---------------------------------------------------------------------------------
     @property
@@ -96,6 +99,12 @@ class Knowledge:
     def gloss(self, cause: str) -> str:
         """A plain-Chinese one-liner for ``cause`` ("借钱给别人（个人之间），到期不还")."""
         return self.causes.get(cause).summary
+
+    def similar_names(self, cause: str) -> frozenset[str]:
+        """The cause names whose judgments are "of this cause" for similar cases and their counts: the cause, its
+        sub-causes in the catalogue, and the older names judgments were filed under (生命权、健康权、身体权纠纷 for
+        today's 生命权、身体权、健康权纠纷). A name outside the catalogue stands for itself."""
+        return self.catalogue.search_names(cause)
 
     def find_area(self, text: str) -> str | None:
         """The street/township of this court's area named in ``text`` (or the district), else None."""
@@ -257,4 +266,5 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         risks=load_risk_notice(),
         classifier=classifier,
         court=court,
+        catalogue=load_catalogue(),
     )

@@ -8,15 +8,20 @@ from app.routes.assess import router
 from app.runtime import Runtime
 from core.settings import Settings
 from knowledge import Knowledge, build_knowledge
-from retrieval.types import Hit, SearchResult
+from retrieval.types import CauseFilter, Hit, SearchResult, cause_names
+
+LOAN_CAUSE = "民间借贷纠纷"
 
 
 class FakeSearcher:
-    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
-        hits = [Hit(id="case-7", score=0.03, cause=cause, outcome="supported", summary="被告出具借条借款五万元未还")]
+    def search(self, query: str, k: int = 5, cause: CauseFilter = None) -> SearchResult:
+        summary = "被告出具借条借款五万元未还"
+        hits = [Hit(id="case-7", score=0.03, cause=LOAN_CAUSE, outcome="supported", summary=summary)]
+        if LOAN_CAUSE not in (cause_names(cause) or {LOAN_CAUSE}):
+            hits = []  # as the real one: nothing of another cause
         return SearchResult(query=query, hits=hits, cause_filter=cause)
 
-    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+    def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         return {"supported": 7, "rejected": 2}
 
 

@@ -7,20 +7,23 @@ from bot.render import MAX_PART_CHARS, render_assessment
 from core.settings import Settings
 from knowledge import Knowledge, build_knowledge
 from knowledge.assessment import Assessment, assess
-from retrieval.types import Hit, SearchResult
+from retrieval.types import CauseFilter, Hit, SearchResult, cause_names
 
 TODAY = date(2026, 11, 24)
+
+
+LOAN_CAUSE = "民间借贷纠纷"
 
 
 class FakeSearcher:
     """Two hits: one of the cause asked for, read like a judgment, and one of another cause (never shown)."""
 
-    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
+    def search(self, query: str, k: int = 5, cause: CauseFilter = None) -> SearchResult:
         hits = [
             Hit(
                 id="h1",
                 score=0.03,
-                cause=cause,
+                cause=LOAN_CAUSE,
                 outcome="partly",
                 summary="被告出具借条借款未还",
                 case_number="(2020)豫0811民初45号",
@@ -37,9 +40,11 @@ class FakeSearcher:
             ),
             Hit(id="h2", score=0.02, cause="离婚纠纷", outcome="divorce_granted", summary="夫妻感情破裂"),
         ]
-        return SearchResult(query=query, hits=hits)
+        if LOAN_CAUSE not in (cause_names(cause) or {LOAN_CAUSE}):
+            hits = hits[1:]
+        return SearchResult(query=query, hits=hits)  # h2 ignores the filter: the assessment must drop it
 
-    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+    def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         return {"supported": 9, "partly": 4}
 
 

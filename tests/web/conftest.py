@@ -28,7 +28,7 @@ from casework.staff import create_staff
 from core.db import Base, make_engine, make_sessionmaker
 from core.settings import Settings
 from knowledge import Knowledge
-from retrieval.types import Hit, SearchResult, TraceEntry
+from retrieval.types import CauseFilter, Hit, SearchResult, TraceEntry, cause_names
 
 PII_KEY = "x8bFqCmW0mC0sP5lqTzN2a3XW6yF4b2cRkL9dS1vE7g="
 ID_A = "11010519491231002X"
@@ -166,14 +166,19 @@ FILING_FORM = {
 }
 
 
-class OneCaseSearcher:
-    """Retrieval that always finds one similar judgment (the record page shows what the person was shown)."""
+LOAN_CAUSE = "民间借贷纠纷"
 
-    def search(self, query: str, k: int = 5, cause: str | None = None) -> SearchResult:
+
+class OneCaseSearcher:
+    """Retrieval that always finds one similar judgment of the cause asked for (the record page shows what the
+    person was shown)."""
+
+    def search(self, query: str, k: int = 5, cause: CauseFilter = None) -> SearchResult:
+        names = sorted(cause_names(cause) or {LOAN_CAUSE})  # one judgment of the cause asked for
         hit = Hit(
             id="c1",
             score=0.03,
-            cause=cause,
+            cause=LOAN_CAUSE if LOAN_CAUSE in names else names[0],
             outcome="supported",
             summary="被告借款未还，原告持借条起诉",
             case_number=SIMILAR_CASE,
@@ -189,7 +194,7 @@ class OneCaseSearcher:
         trace = TraceEntry("c1", dense_rank=1, dense_score=0.81, bm25_rank=3, bm25_score=7.25, fused_score=0.0323)
         return SearchResult(query=query, hits=[hit], trace=[trace], cause_filter=cause)
 
-    def outcome_distribution(self, query: str, n: int = 20, cause: str | None = None) -> dict[str, int]:
+    def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         return {"supported": 7, "rejected": 2}
 
 
