@@ -143,7 +143,9 @@ def test_unpaid_wages_while_employed_have_no_period() -> None:
 def test_unpaid_wages_after_leaving_one_year_from_the_end() -> None:
     facts = {"still_employed": False, "employment_end_date": "2024-08-31"}
     result = check("labour_wages", facts, date(2025, 3, 11))
-    assert (result.status, result.deadline, result.rule_tag) == ("in_time", date(2025, 8, 31), "labour_arbitration_1y")
+    # the proviso of 第二十七条第四款, the wage rule (not 第一款's start on knowing of the infringement)
+    expected = ("in_time", date(2025, 8, 31), "wages_during_employment")
+    assert (result.status, result.deadline, result.rule_tag) == expected
 
 
 def test_an_award_without_its_date_asks_for_it_and_never_shows_the_year() -> None:
