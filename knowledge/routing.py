@@ -171,6 +171,9 @@ class PaymentOrder(DataModel):
     hint: str
     unreachable_reason: str
     dispute_reason: str
+    objected: Cues
+    objected_reason: str
+    objected_source: str
     labour_note: str
     where: str
     fee_fraction: str
@@ -191,6 +194,8 @@ class Parties(DataModel):
 
 class Fraud(DataModel):
     scheme: Cues
+    favour_scheme: Cues
+    favour_reason: str
     fraud_words: Cues
     stranger: Cues
     known_person: Cues
@@ -255,6 +260,7 @@ class Labour(DataModel):
     source: str
     award_source: str
     iou_source: str
+    relation: Cues
     tag: Tag
 
 
@@ -613,6 +619,8 @@ def _payment_order(text: str, rules: RoutingRules, matters: set[str], *, labour:
     if not p.asks.hits(text):
         return None
     frozen = frozenset(matters)
+    if p.objected.hits(text):  # the debtor objected: the order lapsed, a suit follows (民事诉讼法第二百二十八条)
+        return RoutingResult(route="civil_suit", reason=p.objected_reason, basis=p.objected_source, matters=frozen)
     if "whereabouts_unknown" in matters:
         return RoutingResult(route="civil_suit", reason=p.unreachable_reason, basis=p.source, matters=frozen)
     if p.dispute.hits(text):
@@ -645,11 +653,12 @@ def _police(text: str, rules: RoutingRules, matters: set[str]) -> RoutingResult 
     f = rules.fraud
     frozen = frozenset(matters)
     scheme = f.scheme.hits(text)
-    if scheme or (f.fraud_words.hits(text) and f.stranger.hits(text) and not f.known_person.hits(text)):
+    favour = f.favour_scheme.hits(text)
+    if scheme or favour or (f.fraud_words.hits(text) and f.stranger.hits(text) and not f.known_person.hits(text)):
         identified = f.identified.hits(text)
         return RoutingResult(
             route="police",
-            reason=f.reason,
+            reason=f.favour_reason if favour and not scheme else f.reason,
             basis=f.source,
             civil_claim_also=identified,
             notes=[f.civil_note] if identified else [],
@@ -758,6 +767,8 @@ def route_matter(
         or _police(text, rules, matters)
         or _admin(text, today, rules, matters)
     )
+    if result is None and labour and not rules.labour.relation.hits(text):
+        result = _arbitration_clause(text, rules, matters)  # a sale's clause: no employment told, the clause decides
     if result is None and labour:  # a labour dispute's arbitration is the labour commission's, not a clause's
         result = _labour(text, today, rules, matters, arbitration_first=arbitration_first)
     if result is None:

@@ -93,7 +93,7 @@ def test_a_demolition_decision_is_for_administrative_review(knowledge: Knowledge
 def test_a_penalty_on_the_person_is_for_administrative_review(knowledge: Knowledge) -> None:
     a = _a(knowledge, "派出所因为打架给我拘留了五天还罚了500，我觉得冤")
     assert a.routing.route == "admin_reconsideration_or_suit"
-    assert a.routing.deadline_from == "知道该行政处罚决定之日"
+    assert a.routing.deadline_from == "知道该行政行为之日"  # 行政复议法第二十条
 
 
 @pytest.mark.parametrize(
