@@ -127,7 +127,11 @@ def _companies(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> li
     suffix = re.compile("|".join(re.escape(s) for s in sorted(words.company_suffixes, key=len, reverse=True)))
     generic = sorted(words.generic_company_words, key=len, reverse=True)
     ends: list[int] = []
+    longer = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?:有限责任公司|股份有限公司|有限公司|公司|集团)")
     for m in suffix.finditer(text):
+        inner = m.group(0) not in ("公司", "集团") and not m.group(0).endswith("市")  # 超市 could read as a place
+        if inner and longer.match(text[m.end() :]):
+            continue  # 安居物业服务有限公司: 物业 inside the name, the name ends at 有限公司
         ends.append(m.end())
         if any(s <= m.start() < e for s, e in taken):
             continue
