@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck eval-legal eval-retrieval eval-outcomes bench-retrieval eval-causes bench ingest clean-data chromium
+.PHONY: run test install lint typecheck eval-legal eval-retrieval eval-outcomes eval-similar bench-retrieval eval-causes bench ingest clean-data chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ eval-legal: install
 	HF_HUB_OFFLINE=1 $(PY) -m evals.legal
 eval-retrieval: install
 	HF_HUB_OFFLINE=1 $(PY) -m evals.retrieval
+## What each common cause's assessment shows under 类似案例 (real index; the first run ingests the default corpus)
+eval-similar: install
+	HF_HUB_OFFLINE=1 $(PY) -m evals.similar
 ## Outcome extractor vs the hand labels (knowledge/eval/outcomes), per split; ARGS="--split dev -v" lists disagreements
 eval-outcomes: install
 	HF_HUB_OFFLINE=1 $(PY) -m evals.outcomes $(ARGS)

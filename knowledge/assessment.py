@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -64,6 +65,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2000
 SIMILAR_TOP = 3
 DISTRIBUTION_N = 20
+SEARCH_DEPTH = 100  # nearest judgments of the cause looked at to find DISTRIBUTION_N that carry an outcome
 
 
 class _Out(BaseModel):
@@ -356,14 +358,18 @@ def _similar(
     if cause == OTHER:
         return [], {}, say("similar_cause_unknown")
     try:
-        result = searcher.search(text, k=SIMILAR_TOP, cause=names)
-        distribution = searcher.outcome_distribution(text, n=DISTRIBUTION_N, cause=names)
+        result = searcher.search(text, k=SEARCH_DEPTH, cause=names)
     except RetrievalError as exc:
         log.warning("similar-case search failed: %s", type(exc).__name__)
         return [], {}, say("similar_unavailable")
-    hits = [h for h in result.hits if h.cause in names][:SIMILAR_TOP]
-    if not hits:
+    nearest = [h for h in result.hits if h.cause in names]
+    if not nearest:
         return [], {}, say("similar_none_of_cause", cause=cause)
+    # Counted among the nearest DISTRIBUTION_N of the cause that carry an outcome (fact sections without a result,
+    # a large share of some causes' corpus, are passed over); those shown first, fact sections only to fill up.
+    decided = [h for h in nearest if h.outcome][:DISTRIBUTION_N]
+    distribution = Counter(h.outcome for h in decided if h.outcome)
+    hits = (decided + [h for h in nearest if not h.outcome])[:SIMILAR_TOP]
     terms = _key_terms(text)
     traces = {t.id: t for t in result.trace}
     cases = [
@@ -391,7 +397,7 @@ def _similar(
         )
         for h in hits
     ]
-    return cases, dict(distribution), _similar_note(cases, sum(distribution.values()))
+    return cases, {str(code): n for code, n in distribution.most_common()}, _similar_note(cases, sum(distribution.values()))
 
 
 FEW_JUDGMENTS = 10  # below this many judgments of the cause with an outcome, the counts are called "few"

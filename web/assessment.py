@@ -348,8 +348,8 @@ def _similar(assessment: Mapping[str, Any]) -> Row | None:
     if isinstance(dist, Mapping) and dist:
         counts = [(OUTCOME_NAMES.get(str(k), "其他结果"), v) for k, v in dist.items() if isinstance(v, int)]
         total = sum(v for _, v in counts)
-        shares = "、".join(f"{name}{v}份" for name, v in sorted(counts, key=lambda x: -x[1]))
-        lines.append(f"最相近的{total}份判决：{shares}")
+        shares = "、".join(f"{name}{v}件" for name, v in sorted(counts, key=lambda x: -x[1]))
+        lines.append(f"最相近的同类判决{total}件：{shares}")
     cases = assessment.get("similar_cases")
     if isinstance(cases, list) and cases:
         lines.append(f"向当事人展示{len(cases)}件（见上）")

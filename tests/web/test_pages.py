@@ -182,7 +182,7 @@ def test_every_fact_of_a_real_hand_off_has_a_chinese_label(browser, records, fac
     assert not RAW_KEY.search(card.text), RAW_KEY.search(card.text)
     parts = {label: dd.text for label, dd in parts.items()}
     assert assessment["cause"]["name"] in parts["案由"] and "置信度" in parts["案由"]
-    assert "支持原告请求7份" in parts["类似案例"]
+    assert "最相近的同类判决1件：支持原告请求1件" in parts["类似案例"]
     for slot in assessment["missing"]:  # by their labels from the slot tables
         assert slot not in parts["尚缺事实"]
 
