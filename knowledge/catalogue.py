@@ -276,7 +276,8 @@ class Catalogue:
             self._names[name] = name
         self._children: dict[str, list[str]] = {}
         for name, entry in self.causes.items():
-            self._children.setdefault(entry.parent, []).append(name)
+            if entry.parent != name:  # a second-level group under the part of its own name is not its own child
+                self._children.setdefault(entry.parent, []).append(name)
         self._rules: dict[str, RuleKeys] = {}
         for name, entry in self.causes.items():
             family, keys, deep = families.annotate(self.chain(name))
