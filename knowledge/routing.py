@@ -140,6 +140,11 @@ class Decisions(DataModel):
     judgment: Cues
     ruling: Cues
     mediation_document: Cues
+    confirmed_mediation: Cues
+    arbitral_award: Cues
+    award_enforcement_where: str
+    award_enforcement_source: str
+    forged_evidence: Cues
     payment_order_issued: Cues
     refused_divorce: Cues
     contest: Cues
@@ -197,6 +202,7 @@ class Fraud(DataModel):
     favour_scheme: Cues
     favour_reason: str
     fraud_words: Cues
+    money_sent: Cues
     stranger: Cues
     known_person: Cues
     identified: Cues
@@ -471,10 +477,10 @@ def _decisions(
         )
     judgment = d.judgment.hits(text)
     ruling = d.ruling.hits(text)
-    mediation_doc = d.mediation_document.hits(text)
+    mediation_doc = d.mediation_document.hits(text) or d.confirmed_mediation.hits(text)
     order_issued = d.payment_order_issued.hits(text)
     if not (judgment or ruling or mediation_doc or order_issued):
-        return None
+        return _award(text, today, rules, matters=frozenset(matters))
     if has_guarantor and d.enforcement_tried.hits(text):
         return None  # the debtor's judgment could not be enforced: the question is the guarantor, a suit of its own
     if d.performed.hits(text) and d.another_debt.hits(text):
@@ -487,7 +493,7 @@ def _decisions(
         return _appeal(
             text, today, court, rules, ruling=ruling and not judgment, decided_by=decided_by, here=here, matters=frozen
         )
-    new_evidence = effective and d.new_evidence.hits(text)
+    new_evidence = effective and (d.new_evidence.hits(text) or d.forged_evidence.hits(text))
     if d.sue_again.hits(text) or new_evidence or (contest and effective and not d.unperformed.hits(text)):
         r = d.retrial
         return RoutingResult(
@@ -504,6 +510,26 @@ def _decisions(
     if d.unperformed.hits(text) or order_issued:
         return _enforcement(text, today, court, rules, decided_by=decided_by, here=here, matters=frozen)
     return None
+
+
+def _award(text: str, today: date, rules: RoutingRules, *, matters: frozenset[str]) -> RoutingResult | None:
+    """An arbitral award not performed: enforced, not sued again (民事诉讼法第二百四十八条). A labour award can
+    still be sued within 15 days, so it is enforced here only when the story says it is in force
+    (劳动争议调解仲裁法第五十一条)."""
+    d = rules.decisions
+    if not d.arbitral_award.hits(text) or not d.unperformed.hits(text) or d.contest.hits(text):
+        return None
+    if rules.labour.relation.hits(text) and not d.effective.hits(text):
+        return None
+    result = _enforcement(text, today, None, rules, decided_by=None, here=False, matters=matters)
+    where = f"{d.award_enforcement_where}（{d.award_enforcement_source}）"
+    finding = CourtFinding(None, None, where, ["defendant_place"])
+    return replace(
+        result,
+        basis=d.award_enforcement_source,
+        notes=[d.award_enforcement_where, *result.notes[1:]],
+        court=finding,
+    )
 
 
 def _appeal(
@@ -558,7 +584,7 @@ _DUE_NEAR = re.compile(r"到期|届满|期限|最后一期|之前|以前|前(?:�
 def _enforcement(
     text: str,
     today: date,
-    court: Court,
+    court: Court | None,
     rules: RoutingRules,
     *,
     decided_by: str | None,
@@ -581,8 +607,10 @@ def _enforcement(
     notes = [e.where]
     if passed or (deadline is None and old):
         notes.append(e.late)
-    property_here = _property_here(text, court, rules.decisions)
-    if here or property_here:
+    property_here = court is not None and _property_here(text, court, rules.decisions)
+    if court is None:
+        finding = CourtFinding(None, None, f"{e.where}（{e.source}）", ["decided_by"])
+    elif here or property_here:
         why = "作出生效法律文书的第一审法院是本院" if here else f"被执行的财产在{court.district}"
         finding = CourtFinding(True, court.name, f"{why}，可以向本院申请执行（{e.source}）。")
     elif decided_by:
@@ -654,7 +682,9 @@ def _police(text: str, rules: RoutingRules, matters: set[str]) -> RoutingResult 
     frozen = frozenset(matters)
     scheme = f.scheme.hits(text)
     favour = f.favour_scheme.hits(text)
-    if scheme or favour or (f.fraud_words.hits(text) and f.stranger.hits(text) and not f.known_person.hits(text)):
+    stranger = f.stranger.hits(text) and not f.known_person.hits(text)
+    vanished = {"identity_unknown", "whereabouts_unknown"} <= matters and f.money_sent.hits(text)
+    if scheme or favour or (stranger and (f.fraud_words.hits(text) or vanished)):
         identified = f.identified.hits(text)
         return RoutingResult(
             route="police",
