@@ -34,9 +34,12 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy core app bot knowledge retrieval casework web evals bench/retrieval.py server.py
 
-## Cause recognition on the clean held-out set with the shipped embedder (other sets: python -m evals.causes -h)
+## Cause recognition on the clean held-out sets with the shipped embedder (other sets: python -m evals.causes -h):
+## the 18 deep causes (holdout4), the whole catalogue on the held-out lay stories, leave-one-out on the judgments
 eval-causes: install
 	HF_HUB_OFFLINE=1 $(PY) -m evals.causes --set holdout4 --embedder auto
+	HF_HUB_OFFLINE=1 $(PY) -m evals.causes --catalogue --split holdout --embedder auto --neighbours bm25
+	HF_HUB_OFFLINE=1 $(PY) -m evals.causes --judgments --embedder auto --neighbours bm25
 ## The legal regression table (knowledge/eval/legal): pass rate per area; --split holdout gives the clean figure
 eval-legal: install
 	HF_HUB_OFFLINE=1 $(PY) -m evals.legal
