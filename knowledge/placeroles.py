@@ -43,6 +43,8 @@ class RoleWords(DataModel):
     performance_cues: list[str]
     agreement_cues: list[str]
     use_cues: list[str]
+    visit_after: list[str]
+    work_cues: list[str]
     shop_cues: list[str]
     incident_cues: list[str]
     business_after: list[str]
@@ -272,9 +274,13 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
     if any(c in w.before for c in words.deceased_cues):
         roles.add("deceased")
     lead = w.before
+    if any(c in w.clause for c in words.use_cues):  # 三个月都在山阳区这片跑: a thing used there for a while
+        lead = _DURATION_SAID.sub("", lead)
     for t in sorted(words.time_words, key=len, reverse=True):
         lead = lead.replace(t, "")
     event = bool(re.fullmatch(r"(?:[这那]个)?(?:在|到)", lead)) or w.after.startswith(("出的事", "出事", "发生"))
+    if re.search(r"(?:去|到|上)(?:了)?$", w.before) and w.after.startswith(tuple(words.visit_after)):
+        event = True  # 俺去修武县走亲戚: the visit's place, not the plaintiff's home
     if event and not roles:
         roles.add("event")
         for role, found in (
@@ -288,6 +294,9 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
         if re.match(r"(?:的)?(?:他|她)家", w.after):
             roles.add("other")
     return roles
+
+
+_DURATION_SAID = re.compile(r"(?:这|那)?(?:[0-9]+|[一二两三四五六七八九十半]{1,3})个?多?(?:月|年|天|星期)[多来]?")
 
 
 def _party_roles(w: _Where, words: RoleWords) -> set[str]:
@@ -314,6 +323,8 @@ def _party_roles(w: _Where, words: RoleWords) -> set[str]:
             roles.add("office" if "办公" in w.after else "residence")
     if "registered" in roles and re.search(r"户口和家|户口.{0,2}家都", w.before):
         roles.add("residence")
+    if w.subject == "plaintiff" and any(w.after.startswith(c) or w.before.endswith(c) for c in words.work_cues):
+        roles.add("work")
     return roles
 
 
@@ -339,7 +350,7 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
     masked = mask_names(text, skip)
     people = [c for c in words.other_cues if c not in _NOT_PEOPLE]
     someone_after = re.compile(
-        r"^(?:的(?:那个|那)?人|(?:的)?(?:一个|那个|这个|一位)?(?:"
+        r"^(?:的(?:那个|那)?人|(?:的)?(?:一个|那个|这个|一位)人|(?:的)?(?:一个|那个|这个|一位)?(?:"
         + _MASK
         + r"|[\u4e00-\u9fff]某某?|(?:老|小)[\u4e00-\u9fff](?![房宅家院])|"
         + "|".join(sorted(people, key=len, reverse=True))
@@ -398,6 +409,7 @@ _THING_FACTS = (
     ("transaction_place", "shop"),
     ("incident_place", "incident"),
     ("event_place", "event"),
+    ("performance_place", "work"),
 )
 
 
