@@ -392,6 +392,9 @@ _CN_YEAR = re.compile(r"(?:一九|二[〇零○])[〇零○一二三四五六七
 _CN_YEAR_DIGIT = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 # "2023年12月还是2024年1月": either of two dates, one fact known only as the span from the first to the last
 _EITHER = re.compile(r"^\s*(?:还是|或者|或是|或|抑或)\s*$")
+# "17号到19号中间哪天": one day somewhere between two dates, the same kind of span
+_BETWEEN = re.compile(r"^\s*(?:到|至|和|跟|与)\s*$")
+_BETWEEN_AFTER = re.compile(r"^\s*(?:的)?(?:之间|中间|当中)")
 
 
 def _arabic_years(text: str) -> str:
@@ -400,12 +403,15 @@ def _arabic_years(text: str) -> str:
 
 
 def _either(found: list[DateMention], text: str) -> list[DateMention]:
-    """Two dates said as alternatives ("记不清是2023年12月还是2024年1月") become one span from the first's first day
-    to the second's last, with the precision of a range."""
+    """Two dates said as alternatives ("记不清是2023年12月还是2024年1月") or as the bounds of an unknown day
+    ("17号到19号中间哪天") become one span from the first's first day to the second's last, with the precision of a
+    range."""
     out: list[DateMention] = []
     for mention in found:
         prev = out[-1] if out else None
-        if prev is not None and _EITHER.match(text[prev.end : mention.start]) and prev.value <= mention.value:
+        gap = text[prev.end : mention.start] if prev is not None else ""
+        between = _BETWEEN.match(gap) is not None and _BETWEEN_AFTER.match(text[mention.end :]) is not None
+        if prev is not None and (_EITHER.match(gap) or between) and prev.value <= mention.value:
             words = text[prev.start : mention.end]
             out[-1] = DateMention(prev.value, "range", prev.start, mention.end, words, mention.last)
             continue

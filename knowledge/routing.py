@@ -370,7 +370,16 @@ def _days_result(start: date | None, days: int, today: date) -> tuple[date | Non
 def _days_near(text: str, today: date, words: str, days: int) -> tuple[date | None, int | None, bool | None]:
     """:func:`_days_result` counted from the date the story names next to one of ``words`` (a receipt, a notice)."""
     known = _date_near(text, today, words)
-    return _days_result(known.value if known else None, days, today)
+    if known is None or known.last <= known.value:
+        return _days_result(known.value if known else None, days, today)
+    # a day known only as a span ("17号到19号中间哪天收到的"): the earliest end is the safe deadline; when today lies
+    # between the two possible last days, whether it has passed cannot be said
+    early, late = _days_result(known.value, days, today), _days_result(known.last, days, today)
+    if late[2]:
+        return late
+    if not early[2]:
+        return early
+    return None, None, None
 
 
 def _counted(
