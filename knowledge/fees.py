@@ -109,7 +109,7 @@ class ReliefNotes(DataModel):
 class ClaimKindRule(DataModel):
     """A claim the story shows, which decides the fee rule whatever the recognised cause (see fees.yaml)."""
 
-    rule: Literal["ip", "personality", "custody", "ownership", "not_wages"]
+    rule: Literal["ip", "personality", "custody", "marriage_money", "adoption", "ownership", "not_wages"]
     label: str
     source: str
     tag: Tag
