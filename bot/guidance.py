@@ -81,18 +81,18 @@ class Recognition:
 
 
 def recognise(knowledge: Knowledge, story: str) -> Recognition:
-    result = knowledge.classifier.classify(story)
-    return Recognition(
-        cause=result.name, candidates=tuple(result.top_names(3)), unsure=result.unsure, confidence=result.confidence
-    )
+    """The story's cause over the whole catalogue (knowledge.recognition), with the closest alternatives."""
+    result = knowledge.recognise(story)
+    candidates = tuple(dict.fromkeys([result.name, *result.alternatives]))[:3]
+    return Recognition(cause=result.name, candidates=candidates, unsure=result.unsure, confidence=result.confidence)
 
 
 def cause_named(knowledge: Knowledge, text: str) -> str | None:
     """A cause the person names or describes in a short answer ("是借钱的事" → 民间借贷纠纷)."""
     if not looks_like_story(text + "      "):
         return None
-    result = knowledge.classifier.classify(text)
-    return None if result.unsure or result.name == OTHER else str(result.name)
+    result = knowledge.recognise(text)
+    return None if result.unsure or result.name == OTHER else result.name
 
 
 def render_candidates(candidates: tuple[str, ...]) -> str:

@@ -63,6 +63,16 @@ def _money(value: float) -> str:
     return text[:-3] if text.endswith(".00") else text
 
 
+_ITEM_MARK = re.compile(
+    r"^(?:诉讼请求|请求)?[:：]?\s*(?:[0-9一二三四五六七八九十]+[、.．)）]\s*)?(?:请求|要求)?(?:人民法院|法院)?(?:依法)?"
+)
+
+
+def _asked(claims: str | None) -> str:
+    """What was asked, without the item number and the formula ("1、请求依法判令…" → "判令…")."""
+    return _ITEM_MARK.sub("", (claims or "").strip(), count=1)
+
+
 def _clip(text: str | None, n: int) -> str:
     text = (text or "").strip().rstrip("。；;，,")
     return text if len(text) <= n else text[:n] + "…"
@@ -76,7 +86,7 @@ def _case_line(i: int, case: SimilarCaseOut) -> str:
     ref = "".join(x for x in (where, year, case.doc_type) if x) or say("assessment_case_unnumbered")
     if case.case_number:
         ref = f"{case.case_number} {ref}"
-    asked = _clip(case.claims, 40) or _clip(case.summary, 45)
+    asked = _clip(_asked(case.claims), 40) or _clip(case.summary, 45)
     if case.outcome_label:
         money = ""
         if case.claimed_yuan and case.granted_yuan is not None:
@@ -107,6 +117,8 @@ def _cause_part(a: Assessment) -> str:
     note = ""
     if a.cause.unsure and a.cause.alternatives:
         note = say("assessment_cause_unsure", alternatives="、".join(a.cause.alternatives[:3]))
+    if a.cause.scope != "civil" and a.cause.scope_reason:
+        note += say("assessment_cause_scope", reason=a.cause.scope_reason)
     cause = a.cause
     return _fit(
         say("assessment_cause", cause=cause.name, summary=cause.summary, confidence_note=note, similar=_similar_text(a))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import jieba
 from pydantic import BaseModel, ConfigDict, Field
 
-from knowledge.causes import OTHER
+from knowledge.causes import OTHER, CauseSpec
 from knowledge.consent import read_story_stance
 from knowledge.errors import InputError
 from knowledge.evidence import check_evidence
@@ -41,10 +41,11 @@ from knowledge.fees import (
     read_preservation,
     to_amount,
 )
+from knowledge.generic import special_jurisdiction
 from knowledge.guarantee import GuaranteeResult, assess_guarantee
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.interruptions import Span, read_story
-from knowledge.jurisdiction import check_jurisdiction
+from knowledge.jurisdiction import JurisdictionResult, check_jurisdiction
 from knowledge.limitation import RuleTag, check_limitation
 from knowledge.mediation import PreservationAdvice, assess_mediation, preservation_first, story_matters
 from knowledge.parties import read_parties, suggest_defendants
@@ -58,6 +59,7 @@ from retrieval.text import OUTCOME_NAMES, STOPWORDS
 from retrieval.types import Hit, Searcher, TraceEntry
 
 if TYPE_CHECKING:
+    from knowledge.court import Court
     from knowledge.service import Knowledge
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,16 @@ class CauseOut(_Out):
     alternatives: list[str] = Field(description="其他接近的案由（2–3个），供当事人选择")
     summary: str = Field(description="这类纠纷的通俗说明")
     confirmed: bool = Field(False, description="案由是否由当事人确认（facts.cause 给出）")
+    catalogue_name: str | None = Field(
+        default=None, description="识别出的案由目录名称（如“确认劳动关系纠纷”，name 为其所用的评估表）"
+    )
+    family: str | None = Field(default=None, description="案由所属的一类（合同纠纷、侵权责任纠纷……）")
+    deep: bool = Field(default=True, description="是否有专门的问答和评估表（常见的18类）；否则按所属一类的一般规则评估")
+    scope: str = Field(
+        default="civil",
+        description="civil 本院民事诉讼 | criminal | administrative | maritime | foreign | ip_court | not_legal",
+    )
+    scope_reason: str | None = Field(default=None, description="不是本院民事诉讼时的理由和依据")
 
 
 class FeeOut(_Out):
@@ -397,7 +409,8 @@ def _similar(
         )
         for h in hits
     ]
-    return cases, {str(code): n for code, n in distribution.most_common()}, _similar_note(cases, sum(distribution.values()))
+    counts = {str(code): n for code, n in distribution.most_common()}
+    return cases, counts, _similar_note(cases, sum(counts.values()))
 
 
 FEW_JUDGMENTS = 10  # below this many judgments of the cause with an outcome, the counts are called "few"
@@ -462,7 +475,9 @@ def _clean_facts(given: Mapping[str, Any], knowledge: Knowledge) -> dict[str, An
     return out
 
 
-def _classify(text: str, facts: Mapping[str, Any], knowledge: Knowledge) -> CauseOut:
+def _classify(
+    text: str, facts: Mapping[str, Any], knowledge: Knowledge, searcher: Searcher | None = None
+) -> CauseOut:
     table = knowledge.causes
     confirmed = facts.get("cause")
     if isinstance(confirmed, str) and confirmed in table.causes:
@@ -473,15 +488,25 @@ def _classify(text: str, facts: Mapping[str, Any], knowledge: Knowledge) -> Caus
             alternatives=[],
             summary=table.get(confirmed).summary,
             confirmed=True,
+            deep=confirmed not in table.extended,
         )
-    result = knowledge.classifier.classify(text)
+    try:
+        reading = knowledge.recognise(text, searcher)
+    except RetrievalError as exc:  # the nearest judgments' votes are a help, not a need
+        log.warning("cause recognition without judgment votes: %s", type(exc).__name__)
+        reading = knowledge.recognise(text)
     return CauseOut(
-        name=result.cause,
-        confidence=result.confidence,
-        unsure=result.unsure,
-        alternatives=result.alternatives,
-        summary=table.get(result.cause).summary,
+        name=reading.name,
+        confidence=reading.confidence,
+        unsure=reading.unsure,
+        alternatives=reading.alternatives,
+        summary=table.get(reading.name).summary,
         confirmed=False,
+        catalogue_name=reading.catalogue_name,
+        family=reading.family,
+        deep=reading.name not in table.extended,
+        scope=reading.scope,
+        scope_reason=reading.scope_reason,
     )
 
 
@@ -567,6 +592,30 @@ def _risk_conditions(
     return conditions
 
 
+def _jurisdiction(
+    knowledge: Knowledge, cause: CauseOut, spec: CauseSpec, merged: Mapping[str, Any], court: Court
+) -> tuple[JurisdictionOut, JurisdictionResult]:
+    jr = check_jurisdiction(spec.jurisdiction, merged, court, knowledge.jurisdiction)
+    competent, jurisdiction_basis = jr.competent, jr.basis
+    special = special_jurisdiction(knowledge.catalogue, cause.name) if not cause.deep else None
+    if special is not None:  # a rule of its own the table does not compute: say it, and claim no more than holds
+        label, source, domicile_included = special
+        if not (competent is True and domicile_included):
+            competent = None
+        jurisdiction_basis = say("jurisdiction_special", rule=label, source=source, general=jr.basis)
+    jurisdiction = JurisdictionOut(
+        competent=competent,
+        court=jr.court if competent is not None else None,
+        basis=jurisdiction_basis,
+        arbitration_first=jr.arbitration_first,
+        missing=jr.missing,
+        rule=jr.rule,
+        place=jr.place,
+        courts=jr.courts,
+    )
+    return jurisdiction, jr
+
+
 def assess(
     knowledge: Knowledge,
     text: str,
@@ -584,7 +633,7 @@ def assess(
     today = today or date.today()
     given = _clean_facts(facts or {}, knowledge)
     court = knowledge.court
-    cause = _classify(text, given, knowledge)
+    cause = _classify(text, given, knowledge, searcher)
     spec = knowledge.causes.get(cause.name)
     merged: dict[str, Any] = story_facts(
         cause.name, text, today, court, causes=knowledge.causes, tables=knowledge.slots
@@ -641,17 +690,7 @@ def assess(
         basis=sc.basis,
     )
 
-    jr = check_jurisdiction(spec.jurisdiction, merged, court, knowledge.jurisdiction)
-    jurisdiction = JurisdictionOut(
-        competent=jr.competent,
-        court=jr.court,
-        basis=jr.basis,
-        arbitration_first=jr.arbitration_first,
-        missing=jr.missing,
-        rule=jr.rule,
-        place=jr.place,
-        courts=jr.courts,
-    )
+    jurisdiction, jr = _jurisdiction(knowledge, cause, spec, merged, court)
 
     ev = check_evidence(spec, merged.get("evidence", []))
     evidence = EvidenceOut(

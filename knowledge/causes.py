@@ -57,7 +57,19 @@ class CauseTable(DataModel):
 
     @property
     def names(self) -> list[str]:
-        return list(self.causes)
+        """The deep causes (those causes.yaml lists), 其他 included — not the family-assessed ones added later."""
+        return [n for n in self.causes if n not in self.extended]
+
+    extended: frozenset[str] = frozenset()
+
+    def with_causes(self, specs: dict[str, CauseSpec]) -> CauseTable:
+        """The table with more causes (assessed by their catalogue family: knowledge.generic), the deep ones kept."""
+        clash = sorted(set(specs) & set(self.causes))
+        if clash:
+            raise ValueError(f"already in the cause table: {clash[:5]}")
+        return self.model_copy(
+            update={"causes": {**self.causes, **specs}, "extended": frozenset(self.extended | set(specs))}
+        )
 
 
 @functools.cache

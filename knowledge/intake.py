@@ -120,6 +120,8 @@ def _resolve_slot(name: str, base: SlotDef, ref: SlotRef | None) -> Slot:
 class SlotTables(DataModel):
     common: dict[str, SlotDef]
     causes: dict[str, CauseSlots]
+    # the generic intake of family-assessed causes, by the jurisdiction rule they are assessed under ("default" else)
+    generic: dict[str, CauseSlots] = Field(default_factory=dict)
     filing_form: dict[str, SlotDef]
     facts: dict[str, FactDef]
     resolved: dict[str, list[Slot]] = Field(default_factory=dict)
@@ -127,7 +129,9 @@ class SlotTables(DataModel):
 
     @model_validator(mode="after")
     def _resolve(self) -> SlotTables:
-        for cause, table in self.causes.items():
+        if self.generic and "default" not in self.generic:
+            raise ValueError("generic: a 'default' table is required")
+        for cause, table in [*self.causes.items(), *((f"generic:{k}", t) for k, t in self.generic.items())]:
             slots: list[Slot] = []
             for ref in table.slots:
                 if ref.slot not in self.common:
@@ -150,6 +154,15 @@ class SlotTables(DataModel):
         if twice:
             raise ValueError(f"named twice (common, filing_form, facts): {twice}")
         return self
+
+    def with_generic(self, causes: dict[str, str]) -> SlotTables:
+        """The tables with a slot table for each family-assessed cause: the generic one of its jurisdiction rule."""
+        keys = {name: rule if rule in self.generic else "default" for name, rule in causes.items()}
+        tables = {name: self.generic[key] for name, key in keys.items()}
+        resolved = {name: self.resolved[f"generic:{key}"] for name, key in keys.items()}
+        return self.model_copy(
+            update={"causes": {**self.causes, **tables}, "resolved": {**self.resolved, **resolved}}
+        )
 
     def for_cause(self, cause: str) -> list[Slot]:
         try:

@@ -47,6 +47,7 @@ from pydantic import Field
 from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.errors import DataFileError
 from knowledge.interruptions import EMPTY, InterruptionCues, Span, StoryReading
+from prompts import load as say
 
 RuleTag = Literal[
     "general_3y",
@@ -84,7 +85,8 @@ Regime = Literal["civil", "labour"]
 
 
 class PeriodRule(DataModel):
-    kind: Literal["period", "none", "none_or_period", "labour_wages"]
+    # refer: a period the assessment does not compute (a family-assessed cause's own rule): said in words, no deadline
+    kind: Literal["period", "none", "none_or_period", "labour_wages", "refer"]
     regime: Regime = "civil"
     source: str
     tag: Tag
@@ -185,6 +187,10 @@ class LimitationRules(DataModel):
     interrupt_note: str
     not_barred_note: str
     labour_not_barred_note: str
+
+    def with_rules(self, extra: dict[str, PeriodRule]) -> LimitationRules:
+        """The rules with more (the family-assessed causes' own periods, said in words: knowledge.generic)."""
+        return self.model_copy(update={"rules": {**self.rules, **extra}})
 
 
 @functools.cache
@@ -502,6 +508,8 @@ def check_limitation(
         held = rule.regime == "labour" and facts.get("has_arbitration_award") is True
         if story.of("award") or held:
             return _award(case, inferred=not labour)
+    if rule.kind == "refer":
+        return case.result("unknown", say("limitation_refer", rule=rule.note or "", source=rule.source), None)
     none = _no_limitation(case)
     if none is not None:
         return none

@@ -15,6 +15,7 @@ through their own cached loaders. The resulting :class:`Knowledge` offers the sm
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from knowledge.court import Court
 from knowledge.errors import DataFileError, InputError
 from knowledge.extract import load_cues
 from knowledge.fees import FeeRules, load_fee_rules
+from knowledge.generic import extend_tables
 from knowledge.guarantee import GuaranteeRules, load_guarantee_rules
 from knowledge.intake import (
     Slot,
@@ -44,6 +46,7 @@ from knowledge.interruptions import InterruptionCues, load_interruption_cues
 from knowledge.jurisdiction import JurisdictionRules, load_jurisdiction_rules
 from knowledge.limitation import LimitationRules, load_limitation_rules
 from knowledge.mediation import MediationRules, load_mediation_rules
+from knowledge.recognition import CauseRecogniser, load_cue_table, searcher_neighbours
 from knowledge.risks import RiskNotice, load_risk_notice
 from knowledge.routing import RoutingRules, load_routing_rules
 from knowledge.small_claims import SmallClaimsRules, load_small_claims_rules
@@ -53,6 +56,20 @@ if TYPE_CHECKING:
     from retrieval.types import Searcher
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CauseReading:
+    """A story's cause as the assessment uses it (:meth:`Knowledge.recognise`)."""
+
+    name: str  # a deep cause, a cause assessed by its family, or 其他
+    catalogue_name: str | None  # the catalogue cause recognised (确认劳动关系纠纷 where ``name`` is 劳动争议)
+    family: str | None
+    confidence: float
+    unsure: bool
+    alternatives: list[str]
+    scope: str  # civil | criminal | administrative | maritime | foreign | ip_court | not_legal
+    scope_reason: str | None
 
 
 class Knowledge:
@@ -75,6 +92,7 @@ class Knowledge:
         classifier: CauseClassifier,
         court: Court,
         catalogue: Catalogue,
+        recogniser: CauseRecogniser,
     ) -> None:
         self.causes = causes
         self.slots = slots
@@ -90,6 +108,7 @@ class Knowledge:
         self.classifier = classifier
         self.court = court
         self.catalogue = catalogue
+        self.recogniser = recogniser
 
     # -- small facts ---------------------------------------------------------------------------------
     @property
@@ -99,6 +118,54 @@ class Knowledge:
     def gloss(self, cause: str) -> str:
         """A plain-Chinese one-liner for ``cause`` ("借钱给别人（个人之间），到期不还")."""
         return self.causes.get(cause).summary
+
+    def assessed_name(self, cause: str | None) -> str:
+        """The name the assessment works under for a catalogue cause: its deep table (确认劳动关系纠纷 → 劳动争议),
+        itself when it is assessed by its family, else 其他 (not a suit this assistant can assess: staff help)."""
+        if cause is None:
+            return OTHER
+        deep = self.catalogue.deep_table(cause) if cause in self.catalogue else None
+        if deep is not None:
+            return deep
+        resolved = self.catalogue.resolve(cause) or cause
+        return resolved if resolved in self.causes.causes else OTHER
+
+    def recognise(self, text: str, searcher: Searcher | None = None) -> CauseReading:
+        """The cause of a lay story over the whole catalogue, as the assessment uses it.
+
+        The 18-cause classifier decides when it is sure of one of its causes (it is the better judge of those:
+        holdout4 92% against the catalogue recogniser's 76%); otherwise the catalogue recogniser
+        (knowledge.recognition) names the cause, or says the matter is not a civil suit here. With ``searcher``,
+        the nearest judgments' causes vote in the recogniser."""
+        deep = self.classifier.classify(text)
+        if deep.name != OTHER and not deep.unsure:
+            return CauseReading(
+                name=deep.name,
+                catalogue_name=deep.name,
+                family=self.catalogue.family(deep.name).label if deep.name in self.catalogue else None,
+                confidence=deep.confidence,
+                unsure=False,
+                alternatives=[n for n in deep.top_names(4) if n not in (deep.name, OTHER)][:3],
+                scope="civil",
+                scope_reason=None,
+            )
+        r = self.recogniser.recognise(text, neighbours=searcher_neighbours(searcher) if searcher else None)
+        name = self.assessed_name(r.cause) if r.scope.civil else OTHER
+        alternatives: list[str] = []
+        for alt in r.alternatives:
+            other = self.assessed_name(alt.cause)
+            if other not in (name, OTHER) and other not in alternatives:
+                alternatives.append(other)
+        return CauseReading(
+            name=name,
+            catalogue_name=r.cause,
+            family=self.catalogue.family(r.cause).label if r.cause and r.cause in self.catalogue else None,
+            confidence=r.confidence,
+            unsure=r.unsure,
+            alternatives=alternatives[:3],
+            scope=r.scope.kind,
+            scope_reason=None if r.scope.civil else f"{r.scope.reason}（{r.scope.source}）",
+        )
 
     def similar_names(self, cause: str) -> frozenset[str]:
         """The cause names whose judgments are "of this cause" for similar cases and their counts: the cause, its
@@ -119,7 +186,7 @@ class Knowledge:
     # -- intake --------------------------------------------------------------------------------------
     def extract(self, story: str, cause: str | None, today: date) -> dict[str, Any]:
         """Facts the story states; the cause is recognised first when not given."""
-        name = cause if cause in self.causes.causes else self.classifier.classify(story).cause
+        name = cause if cause in self.causes.causes else self.recognise(story).name
         return story_facts(name or OTHER, story, today, self.court, causes=self.causes, tables=self.slots)
 
     def slot(self, cause: str, name: str) -> Slot:
@@ -218,6 +285,11 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
     causes = load_causes()
     slots = load_slot_tables()
     jurisdiction, limitation, mediation = load_jurisdiction_rules(), load_limitation_rules(), load_mediation_rules()
+    catalogue = load_catalogue()
+    # every civil cause of the catalogue without a deep table is assessed by its family (knowledge.generic)
+    causes, slots, limitation = extend_tables(
+        catalogue, causes, slots=slots, limitation=limitation, jurisdiction=jurisdiction, mediation=mediation
+    )
     no_slots = set(causes.names) - set(slots.causes)
     if no_slots:
         raise DataFileError(f"slots.yaml: no slot table for {sorted(no_slots)}")
@@ -266,5 +338,6 @@ def build_knowledge(settings: Settings, embedder: Embedder | None = None) -> Kno
         risks=load_risk_notice(),
         classifier=classifier,
         court=court,
-        catalogue=load_catalogue(),
+        catalogue=catalogue,
+        recogniser=CauseRecogniser(catalogue, load_cue_table(), classifier),
     )

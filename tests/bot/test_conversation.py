@@ -370,3 +370,29 @@ def test_willingness_not_asked_when_mediation_is_unsuitable(engine: DialogEngine
         replies.append("\n".join(said))
     assert question not in replies[0] and "【先申请保全】" in replies[0]
     assert question in replies[1]  # asked where mediation suits
+
+
+# Causes outside the 18 deep tables: recognised by their catalogue name, asked the generic intake of their family,
+# assessed by the family's rules (fee by the amount, the family's limitation and jurisdiction rule, its evidence).
+OTHER_CAUSE_STORIES = [
+    ("装饰装修合同纠纷", "在装修公司交了五万块装修款，活干了一半人跑了，要求退钱不给退", "property"),
+    ("名誉权纠纷", "邻居在村里的微信群里造谣说我偷东西，好多人都看见了，我要他公开道歉", None),
+]
+
+
+@pytest.mark.parametrize(("cause", "story", "fee_kind"), OTHER_CAUSE_STORIES, ids=[c for c, *_ in OTHER_CAUSE_STORIES])
+def test_a_cause_beyond_the_common_ones_gets_its_own_guidance(
+    engine: DialogEngine, cause: str, story: str, fee_kind: str | None
+) -> None:
+    p = Person(engine)
+    p.say(story)
+    assert p.state == "confirm_cause" and f"【{cause}】" in p.last.text, p.last.text
+    p.say("是")
+    asked = p.answer_until_routes()
+    assert asked <= 8, f"{cause}: {asked} questions"
+    assert p.state == "choose_route", p.last.text
+    assessment = p.data["assessment"]
+    assert assessment["cause"]["name"] == cause and assessment["cause"]["deep"] is False
+    if fee_kind:
+        assert assessment["fee"]["kind"] == fee_kind
+    assert "其他" not in assessment["cause"]["name"]
