@@ -62,6 +62,9 @@ class MoneyCues(DataModel):
     owed_after: list[str]  # after the figure: it is still unpaid (货款一百三十五万一直欠着)
     deducted_after: list[str]  # after the figure: it was set off (押金3000抵了)
     arrears: list[str]  # words that make "八个月" a count of unpaid periods
+    arrears_after: list[str] = Field(default_factory=list)  # the same said after the count (八个月房租都没交)
+    paid_rounds: str = r"(?!)"  # payments told as rounds (给过三回钱): each figure of the list that follows …
+    round_words: list[str] = Field(default_factory=list)  # … led by one of these (一回三千) is a repayment
     unquantified_minus: list[str]  # a repayment without a figure (还了一部分)
     net_owed: list[str] = Field(default_factory=list)  # owed cues that already net repayments (还欠, 剩下)
     waived_after: list[str] = Field(default_factory=list)  # after an add-on: the person does not ask it (不要了)
@@ -156,10 +159,20 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
             role = "deducted"
         elif role in ("other", "price") and any(w in tail for w in cues.owed_after) and not _hearsay(window, cues):
             role = "owed"
+        if role == "other" and _paid_round(text, m.start, window, cues):
+            role, cue = "repaid", window
         if not _is_money(m, role):
             continue
         spans.append(MoneySpan(m, role, cue, unit))
     return spans
+
+
+def _paid_round(text: str, start: int, window: str, cues: MoneyCues) -> bool:
+    """A figure of a list of payments told as rounds ("前后给过三回钱，一回三千，一回五千")."""
+    if not any(window.endswith(w) for w in cues.round_words):
+        return False
+    said = list(re.finditer(cues.paid_rounds, text[:start]))
+    return bool(said) and start - said[-1].end() <= 30
 
 
 def _hearsay(window: str, cues: MoneyCues) -> bool:
@@ -182,8 +195,8 @@ def _arrears(text: str, cues: MoneyCues, blocked: list[tuple[int, int]]) -> list
     for m in _COUNT.finditer(text):
         if overlaps(m.start(), m.end(), blocked):
             continue
-        before, _after = _clause(text, m.start(), m.end())
-        if not any(w in before[-6:] for w in cues.arrears):
+        before, after = _clause(text, m.start(), m.end())
+        if not any(w in before[-6:] for w in cues.arrears) and not any(w in after[:8] for w in cues.arrears_after):
             continue
         if m.start() > 0 and text[m.start() - 1] in "第每":
             continue
@@ -306,7 +319,10 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
     totals = _distinct(by.get("total", []))
     if totals:
         exact = [t for t in totals if not t.mention.approximate]
-        return _reading(exact[-1:] or totals[-1:], [], Decimal(0), False, spans)
+        total = exact[-1:] or totals[-1:]
+        # a total owed, then what was paid of it ("一共六千…当时就给了一千", "一共该给两万六，给过三回钱…")
+        paid = [r for r in by.get("repaid", []) if r.mention.start > total[0].mention.start]
+        return _reading(total, [*paid, *deducted], Decimal(0), unquantified and not paid, spans)
 
     others = _distinct(by.get("other", []))
     if len(others) == 1:
