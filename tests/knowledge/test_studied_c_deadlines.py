@@ -53,8 +53,9 @@ def test_a_receipt_day_between_two_dates_straddling_the_deadline_is_called_neith
         knowledge, "劳动仲裁裁决书是11月20号和22号之间送到的，具体哪天记不清了，俺不服想起诉", date(2026, 12, 6)
     )
     assert a.limitation.status == "unknown"
-    assert a.limitation.deadline_range is not None
-    assert (a.limitation.deadline_range.first, a.limitation.deadline_range.last) == (date(2026, 12, 5), date(2026, 12, 7))
+    span = a.limitation.deadline_range
+    assert span is not None
+    assert (span.first, span.last) == (date(2026, 12, 5), date(2026, 12, 7))
     assert a.routing.deadline is None and a.routing.deadline_passed is None
 
 
