@@ -449,6 +449,35 @@ def run_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_served(args: argparse.Namespace) -> int:
+    """Top-1 of what the chat and /api/assess use (``Knowledge.recognise``: the 18-cause classifier when it is sure
+    of one of its causes, the catalogue recogniser otherwise) on the catalogue lay stories, per group. A story
+    counts as right at its label, or — for a label whose deep table is one of the 18 — at that deep cause."""
+    from core.settings import Settings
+    from knowledge.service import build_knowledge
+
+    if args.errors:
+        raise SystemExit("--served prints figures only")
+    knowledge = build_knowledge(Settings(), make_embedder(args.embedder))
+    deep = frozenset(load_causes().names) - {OTHER}
+    groups: dict[str, list[int]] = {}
+    for story in load_stories(args.split):
+        reading = knowledge.recognise(story.text)
+        got = reading.catalogue_name if reading.scope == "civil" else f"OUT:{reading.scope}"
+        ok = got == story.label or (
+            not story.label.startswith("OUT:") and knowledge.assessed_name(story.label) == reading.name != OTHER
+            and story.label in knowledge.catalogue and knowledge.catalogue.deep_table(story.label) is not None
+        )
+        for g in (_group(story.label, deep), "all"):
+            groups.setdefault(g, [0, 0])
+            groups[g][0] += ok
+            groups[g][1] += 1
+    sys.stdout.write(f"served recognition (Knowledge.recognise), split={args.split}, embedder={args.embedder}\n")
+    for g, (ok, n) in sorted(groups.items()):
+        sys.stdout.write(f"  {g:<10} top-1 {_pct(ok, n)}  ({ok}/{n})\n")
+    return 0
+
+
 def run_judgments(args: argparse.Namespace) -> int:
     recogniser = make_recogniser(args.embedder)
     report = evaluate_judgments(recogniser, load_judgments(args.corpus), args.neighbours)
@@ -468,7 +497,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--neighbours", default="bm25", help="bm25 | dense | none (default: bm25)")
     parser.add_argument("--corpus", type=Path, default=CORPUS_DIR, help="folder holding the shipped judgments")
     parser.add_argument("--tune", action="store_true", help="--catalogue: grid-search the weights on dev")
+    parser.add_argument("--served", action="store_true", help="--catalogue: score Knowledge.recognise (what ships)")
     args = parser.parse_args(argv)
+    if args.catalogue and args.served:
+        return run_served(args)
     if args.catalogue:
         return run_catalogue(args)
     if args.judgments:

@@ -41,7 +41,7 @@ from knowledge.fees import (
     read_preservation,
     to_amount,
 )
-from knowledge.generic import special_jurisdiction
+from knowledge.generic import family_small_claims_exclusion, special_jurisdiction
 from knowledge.guarantee import GuaranteeResult, assess_guarantee
 from knowledge.intake import missing_slots, next_missing_slot, story_facts
 from knowledge.interruptions import Span, read_story
@@ -592,6 +592,14 @@ def _risk_conditions(
     return conditions
 
 
+def _family_exclusion(knowledge: Knowledge, cause: CauseOut, small_claims: SmallClaimsOut) -> SmallClaimsOut:
+    """A family-assessed cause the small-claims procedure never applies to (民事诉讼法第一百六十六条) says so."""
+    excluded = family_small_claims_exclusion(knowledge.catalogue, cause.name) if not cause.deep else None
+    if excluded is None or small_claims.eligible is False:
+        return small_claims
+    return small_claims.model_copy(update={"eligible": False, "mode": "not_eligible", "basis": excluded})
+
+
 def _jurisdiction(
     knowledge: Knowledge, cause: CauseOut, spec: CauseSpec, merged: Mapping[str, Any], court: Court
 ) -> tuple[JurisdictionOut, JurisdictionResult]:
@@ -689,6 +697,7 @@ def assess(
         agreement_max_yuan=float(sc.agreement_max_yuan),
         basis=sc.basis,
     )
+    small_claims = _family_exclusion(knowledge, cause, small_claims)
 
     jurisdiction, jr = _jurisdiction(knowledge, cause, spec, merged, court)
 

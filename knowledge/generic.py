@@ -111,3 +111,12 @@ def special_jurisdiction(catalogue: Catalogue, name: str) -> tuple[str, str, boo
     if rule.assessment_rule is not None:
         return None
     return rule.label, rule.source, catalogue.rule_keys(name).jurisdiction in DOMICILE_INCLUDED
+
+
+def family_small_claims_exclusion(catalogue: Catalogue, name: str) -> str | None:
+    """For a family-assessed cause the small-claims procedure never applies to (its rule's ``eligible`` is "no":
+    人身关系、财产确权、知识产权… 民事诉讼法第一百六十六条): the rule in words with its source; None otherwise."""
+    if name not in catalogue or catalogue.deep_table(name) is not None:
+        return None
+    rule = catalogue.rules(name).small_claims
+    return f"{rule.label}（{rule.source}）" if rule.eligible == "no" else None

@@ -135,36 +135,44 @@ class Knowledge:
 
         The 18-cause classifier decides when it is sure of one of its causes (it is the better judge of those:
         holdout4 92% against the catalogue recogniser's 76%); otherwise the catalogue recogniser
-        (knowledge.recognition) names the cause, or says the matter is not a civil suit here. With ``searcher``,
-        the nearest judgments' causes vote in the recogniser."""
+        (knowledge.recognition) names the cause, or says the matter is not a civil suit here — when it is sure. When
+        neither is sure, the classifier's guess among its causes stands (or 其他), to be confirmed with the person
+        from the alternatives. With ``searcher``, the nearest judgments' causes vote in the recogniser."""
         deep = self.classifier.classify(text)
         if deep.name != OTHER and not deep.unsure:
-            return CauseReading(
-                name=deep.name,
-                catalogue_name=deep.name,
-                family=self.catalogue.family(deep.name).label if deep.name in self.catalogue else None,
-                confidence=deep.confidence,
-                unsure=False,
-                alternatives=[n for n in deep.top_names(4) if n not in (deep.name, OTHER)][:3],
-                scope="civil",
-                scope_reason=None,
-            )
+            return self._deep_reading(deep.name, deep.confidence, deep.top_names(4), unsure=False)
         r = self.recogniser.recognise(text, neighbours=searcher_neighbours(searcher) if searcher else None)
-        name = self.assessed_name(r.cause) if r.scope.civil else OTHER
         alternatives: list[str] = []
-        for alt in r.alternatives:
-            other = self.assessed_name(alt.cause)
-            if other not in (name, OTHER) and other not in alternatives:
+        for alt in (r.cause, *(a.cause for a in r.alternatives)):
+            other = self.assessed_name(alt)
+            if other != OTHER and other not in alternatives:
                 alternatives.append(other)
+        if r.unsure:
+            if deep.name != OTHER:
+                return self._deep_reading(deep.name, deep.confidence, deep.top_names(4), unsure=True)
+            return CauseReading(OTHER, None, None, r.confidence, True, alternatives[:3], "civil", None)
+        name = self.assessed_name(r.cause) if r.scope.civil else OTHER
         return CauseReading(
             name=name,
             catalogue_name=r.cause,
             family=self.catalogue.family(r.cause).label if r.cause and r.cause in self.catalogue else None,
             confidence=r.confidence,
-            unsure=r.unsure,
-            alternatives=alternatives[:3],
+            unsure=False,
+            alternatives=[a for a in alternatives if a != name][:3],
             scope=r.scope.kind,
             scope_reason=None if r.scope.civil else f"{r.scope.reason}（{r.scope.source}）",
+        )
+
+    def _deep_reading(self, name: str, confidence: float, top: list[str], *, unsure: bool) -> CauseReading:
+        return CauseReading(
+            name=name,
+            catalogue_name=name,
+            family=self.catalogue.family(name).label if name in self.catalogue else None,
+            confidence=confidence,
+            unsure=unsure,
+            alternatives=[n for n in top if n not in (name, OTHER)][:3],
+            scope="civil",
+            scope_reason=None,
         )
 
     def similar_names(self, cause: str) -> frozenset[str]:
