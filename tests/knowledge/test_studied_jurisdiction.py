@@ -5,25 +5,10 @@ tried where the works stand, whoever lives where; an insult posted online may be
 missing spouse is divorced where the plaintiff lives; "起诉X" names X; a tort at the other side's shop happened
 where the shop is. Fresh stories, with the near misses that keep the old reading."""
 
-from datetime import date
 
-from knowledge._base import DATA_DIR
-from knowledge.court import Court
-from knowledge.extract import extract_facts
-from knowledge.jurisdiction import JurisdictionResult, check_jurisdiction, load_jurisdiction_rules
 from knowledge.parties import read_parties
 
-COURT = Court.load(DATA_DIR / "court.yaml")
-RULES = load_jurisdiction_rules()
-TODAY = date(2026, 12, 7)
-HERE = "河南省焦作市山阳区人民法院"
-
-
-def decide(story: str, rule: str) -> JurisdictionResult:
-    facts = extract_facts(
-        story, TODAY, court=COURT, place_role="incident_place" if rule in ("tort", "traffic") else "defendant_place"
-    )
-    return check_jurisdiction(rule, facts, COURT, RULES)
+from .test_jurisdiction_stories import HERE, decide
 
 
 def test_a_house_not_handed_over_is_performed_where_it_lies() -> None:
