@@ -34,12 +34,32 @@ from bot.wechat.gateway import WeChatGateway
 from casework.notify import Notifier
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade_to_head
+from core.ratelimit import RateLimiter
 from core.settings import Settings
 from knowledge.service import Knowledge
 from retrieval.embedder import Embedder
 from retrieval.types import Searcher
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The rate limits of one app (core/ratelimit.py), built from the settings."""
+
+    chat_session: RateLimiter
+    chat_address: RateLimiter
+    login_user: RateLimiter
+    login_address: RateLimiter
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            chat_session=RateLimiter(settings.chat_per_minute, 60),
+            chat_address=RateLimiter(settings.chat_per_minute_per_address, 60),
+            login_user=RateLimiter(settings.login_failures_per_10min, 600),
+            login_address=RateLimiter(settings.login_failures_per_10min_per_address, 600),
+        )
 
 
 @dataclass
@@ -54,9 +74,13 @@ class Runtime:
     gateway: Pusher | None = None  # the WeChat API client (a fake in tests)
     db_engine: Engine | None = None
     clock: Callable[[], float] = time.time  # the WeChat edge's epoch clock (tests pin it to replay old vectors)
+    limits: Limits = field(init=False, repr=False)
     _searcher: Searcher | None = field(default=None, repr=False)
     _edge: tuple[tuple[object, ...], WeChatEdge] | None = field(default=None, repr=False)
     _edge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.limits = Limits.from_settings(self.settings)
 
     def wechat_edge(self) -> WeChatEdge:
         """The WeChat edge built from the current settings, engine, gateway, sessions and clock; rebuilt when one

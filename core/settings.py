@@ -100,6 +100,13 @@ class Settings(BaseSettings):
 
     # Any request body over this is refused (413) on every route (app/bodylimit.py); /wechat has its own limit.
     max_body_bytes: int = 256 * 1024
+    # Rate limits (core/ratelimit.py; per process): chat messages per minute per chat session and per client address
+    # (one address may be a whole office behind one NAT); failed workbench sign-ins per 10 minutes per user name and
+    # address, and per address — past them sign-in is refused until the window has passed.
+    chat_per_minute: int = 60
+    chat_per_minute_per_address: int = 600
+    login_failures_per_10min: int = 10
+    login_failures_per_10min_per_address: int = 50
     max_text_chars: int = 2000  # longer litigant texts are cut with a polite note, never rejected
 
     @model_validator(mode="before")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from app.deps import runtime_of
 from casework.errors import AuthenticationFailed
 from casework.staff import authenticate
 from core.db import unit_of_work
+from prompts import load as say
 from web.deps import checked_form, factory, render, sign_in, sign_out
+
+log = logging.getLogger(__name__)
 
 router = APIRouter()
 HOME_BY_ROLE = {
@@ -40,12 +45,21 @@ def login(request: Request, form: Annotated[FormData, Depends(checked_form)]) ->
     username = str(form.get("username") or "")
     password = str(form.get("password") or "")
     target = safe_next(str(form.get("next") or ""))
+    address = request.client.host if request.client else "unknown"
+    limits = runtime_of(request).limits
+    who = f"{username.strip().lower()}|{address}"
+    if limits.login_address.blocked(address) or limits.login_user.blocked(who):
+        log.warning("sign-in refused: too many failures")
+        ctx = {"title": "登录", "next": target or "", "error": say("login_rate_limited"), "username": username}
+        return render(request, "login.html", ctx, status=429)
     error = None
     with unit_of_work(factory(request)) as db:
         try:
             user = authenticate(db, username, password)
         except AuthenticationFailed as exc:
             error = exc.user_message
+            limits.login_address.allow(address)  # failures are counted, successes are not
+            limits.login_user.allow(who)
         else:
             sign_in(request, user)
             home = HOME_BY_ROLE.get(user.role, "/workbench/queue")

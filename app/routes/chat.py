@@ -30,6 +30,7 @@ from bot import transcript
 from bot.messages import Channel, EventKind, IncomingEvent, IncomingText
 from casework.links import PATH_PREFIX
 from core.settings import Settings
+from prompts import load as say
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -135,6 +136,12 @@ def chat(
         chat_id = secrets.token_urlsafe(16)
         response.set_cookie(COOKIE, chat_id, httponly=True, samesite="lax", max_age=30 * 24 * 3600)
     user = f"web-{chat_id}"
+    address = request.client.host if request.client else "unknown"
+    limits = runtime.limits
+    if body.event is None and not (limits.chat_session.allow(chat_id) and limits.chat_address.allow(address)):
+        log.warning("chat rate limit reached")  # neither the id nor the address: they identify a person
+        response.status_code = 429
+        return ChatOut(parts=[say("chat_rate_limited")], quick_replies=[])
     if body.event == "open":
         msg: IncomingText | IncomingEvent = IncomingEvent(user_id=user, channel=Channel.WEB, event=EventKind.SUBSCRIBE)
     else:
