@@ -10,6 +10,7 @@ accepts no nulls, and the cited laws are one string joined by :data:`LAWS_SEP`, 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,23 @@ def _chroma_settings() -> ChromaSettings:
 _FAILED: Final = (ChromaError, httpx.HTTPError)
 
 
+OPEN_ATTEMPTS: Final = 4
+
+
+def _open_embedded(path: Path) -> Any:
+    """The embedded client. Two processes opening a new store at once race in Chroma's own schema set-up ("table
+    collections already exists" for the loser): the loser opens it again once the winner has created it."""
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        try:
+            return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+        except ChromaError as exc:
+            if "already exists" not in str(exc) or attempt == OPEN_ATTEMPTS:
+                raise
+            log.info("the Chroma store at %s was being created by another process; opening it again", path)
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
 def make_client(path: Path | None = None, host: str | None = None, port: int = 8001) -> Any:
     """A Chroma client: an HTTP client when ``host`` is given, else an embedded one at ``path``."""
     try:
@@ -52,7 +70,7 @@ def make_client(path: Path | None = None, host: str | None = None, port: int = 8
         if path is None:
             raise StoreError("an embedded Chroma store needs a path (CHROMA_PATH)")
         Path(path).mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+        return _open_embedded(Path(path))
     except (ChromaError, ValueError, OSError) as exc:  # HttpClient raises ValueError when nothing listens
         where = f"{host}:{port}" if host else str(path)
         raise StoreError(f"cannot open the Chroma store at {where}: {exc}") from exc
