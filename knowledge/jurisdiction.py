@@ -293,6 +293,12 @@ def check_jurisdiction(
         prefix = (rule.exception_note or "") + " "
         if not _text(facts.get("employer_place")) and _text(facts.get("defendant_place")):
             facts = {**facts, "employer_place": facts.get("defendant_place")}
+    if _unconnected_court(facts, court):
+        facts = {k: v for k, v in facts.items() if k != "agreed_court_place"}
+        prefix += (
+            "合同约定的管辖法院与双方住所地、履行地等都没有实际联系，这一约定无效，按法定管辖确定"
+            "（民事诉讼法第三十五条；如果合同是在那里签订的或者标的物在那里，约定仍然有效）。"
+        )
     plan = _plan(rule_key, rule, facts, rules, prefix)
     if plan.agreed is not None:
         facts = {**facts, "agreed_court_place": plan.agreed}
@@ -310,6 +316,34 @@ def check_jurisdiction(
     if not missing and points:
         return _elsewhere(points, court, plan, staff)
     return _undecided(points, missing, court, rules, plan=plan, staff=staff)
+
+
+# the places a written choice of court may name (民事诉讼法第三十五条: 被告住所地、合同履行地、合同签订地、原告住所地、
+# 标的物所在地等与争议有实际联系的地点), as the story gives them
+_CONNECTED = (
+    "plaintiff_place",
+    "defendant_place",
+    "defendant_registered_place",
+    "defendant_residence_place",
+    "agreed_performance_place",
+    "delivery_place",
+    "transaction_place",
+    "property_place",
+    "use_place",
+)
+
+
+def _unconnected_court(facts: Mapping[str, Any], court: Court) -> bool:
+    """A court named by a written clause whose place is none of the places the story gives, though both parties'
+    places are given: no actual connection with the dispute, so the clause is void (民事诉讼法第三十五条)."""
+    agreed = _text(facts.get("agreed_court_place"))
+    if agreed is None or not (_text(facts.get("plaintiff_place")) and _text(facts.get("defendant_place"))):
+        return False
+    target = court.locate(agreed)
+    if not target.decided or target.court is None:
+        return False
+    told = [court.locate(v) for k in _CONNECTED if (v := _text(facts.get(k)))]
+    return all(m.decided and m.court != target.court for m in told)
 
 
 def _place(points: Sequence[PointResult]) -> str | None:

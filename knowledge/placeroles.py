@@ -39,6 +39,11 @@ class RoleWords(DataModel):
     origin_after: list[str]
     property_cues: list[str]
     property_verbs: list[str]
+    land_cues: list[str]
+    land_verbs: list[str]
+    death_words: list[str]
+    death_at_home: list[str]
+    negation_before: list[str]
     delivery_cues: list[str]
     performance_cues: list[str]
     agreement_cues: list[str]
@@ -179,8 +184,13 @@ def _positions(words: Sequence[str], text: str) -> list[int]:
     return [m.start() for w in words for m in re.finditer(re.escape(w), text)]
 
 
+# the other side named as the driver or rider (开货车的是中站区的, 骑摩托的那个人)
+_DRIVER = re.compile(r"(?:开|骑|驾驶)[\u4e00-\u9fff]{0,3}?(?:车|三轮|摩托)的")
+
+
 def _subject(before: str, words: RoleWords) -> str | None:
     """'plaintiff', 'other' or 'both' for the words of a clause before a place (None: no subject said)."""
+    before = _DRIVER.sub("对方", before)
     if any(w in before for w in words.both_cues):
         return "both"
     me = _last(words.plaintiff_cues, before)
@@ -263,16 +273,20 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
     verbs = "|".join(words.property_verbs)
     property_after = re.match(
         r"^(?:的)?(?:" + verbs + r")?"
-        r"(?:一套|一处|一间|一栋|一座|一个|那套|这套|有套|有一套|有间|有处|有个|套|间|处|栋|座|个)?"
+        r"(?:一套|一处|一间|一栋|一座|一个|那套|这套|有套|有一套|有间|有处|有个|套|间|处|栋|座|个"
+        r"|[两三四五六七八九十几0-9]+(?:套|间|处|栋|座|个|层))?"
         r"(?:二手|老)?(?:" + cues + ")",
-        w.after,
+        w.after.removeprefix("老家"),  # 在马村区老家有处宅子
     )
-    if not residence_after and (property_before or property_after):
+    land = any(c in w.after for c in words.land_cues) and any(v in w.after for v in words.land_verbs)
+    if not residence_after and (property_before or property_after or land):
         roles.add("property")
         if any(c in w.sentence for c in words.estate_cues):
             roles.add("estate")
     if any(c in w.before for c in words.deceased_cues):
         roles.add("deceased")
+    elif w.after.startswith(tuple(words.death_at_home)) and any(d in w.after for d in words.death_words):
+        roles.add("deceased")  # 俺爹在山阳区…的家里老了: died at home, so that was his domicile
     lead = w.before
     if any(c in w.clause for c in words.use_cues):  # 三个月都在山阳区这片跑: a thing used there for a while
         lead = _DURATION_SAID.sub("", lead)
@@ -281,6 +295,8 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
     event = bool(re.fullmatch(r"(?:[这那]个)?(?:在|到)", lead)) or w.after.startswith(("出的事", "出事", "发生"))
     if re.search(r"(?:去|到|上)(?:了)?$", w.before) and w.after.startswith(tuple(words.visit_after)):
         event = True  # 俺去修武县走亲戚: the visit's place, not the plaintiff's home
+    if w.before.endswith("在") and any(c in w.after for c in words.incident_cues):
+        event = True  # 俺骑电动车在武陟县…叫一辆小轿车撞了: where it happened, whoever is the clause's subject
     if event and not roles:
         roles.add("event")
         for role, found in (
@@ -326,6 +342,16 @@ def _party_roles(w: _Where, words: RoleWords) -> set[str]:
     if w.subject == "plaintiff" and any(w.after.startswith(c) or w.before.endswith(c) for c in words.work_cues):
         roles.add("work")
     return roles
+
+
+_WORKPLACE = r"^(?:的)?(?:分厂|厂区|厂|分公司|公司|工地|车间|门店|店|项目部)?(?:里|上)?(?:"
+
+
+def _works_there(w: _Where, words: RoleWords) -> bool:
+    """The teller works at the other side's place ("俺一直在他们山阳区的分厂上班"): where the labour contract is
+    performed (劳动争议解释（一）第三条), not the employer's seat nor anybody's home."""
+    work = _WORKPLACE + "|".join(map(re.escape, words.work_cues)) + ")"
+    return re.match(work, w.after) is not None and _last(words.plaintiff_cues, w.before) is not None
 
 
 def _stay(masked: str, start: int, clause_end: int, sent_end: int, *, today: date, words: RoleWords) -> int | None:
@@ -379,8 +405,13 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
         if any(stripped_after.startswith(c) for c in words.sue_after):
             out.append(PlaceRole(name, start, end, frozenset({"asked"})))
             continue
+        if w.before.endswith(tuple(words.negation_before)):
+            out.append(PlaceRole(name, start, end, frozenset({"negated"})))  # 俺俩谁也不在洛阳: nobody's place
+            continue
         roles = _thing_roles(w, words)
-        if not roles and someone_after.match(w.after):
+        if not roles and _works_there(w, words):
+            roles = {"work"}
+        elif not roles and someone_after.match(w.after):
             roles.add("other")  # 卖给了中站区的李某, 借给孟州的表哥
         elif not roles:
             roles = _party_roles(w, words)

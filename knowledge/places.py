@@ -33,6 +33,9 @@ _NOT_AFTER = re.compile(
     r"^(?:路|街(?!道)|大街|大道|道(?!办)|巷|胡同|桥|公园|饭店|酒店|宾馆|大厦|广场|商场|小区|医院|中学|小学|大学|学院|"
     r"火车站|汽车站|高铁站|机场|银行|分行|支行|公司|集团|商贸|建材|酒|烩面|人民法院|法院|中院|中级)"
 )
+# a court's name after a unit that continues a place already named ("洛阳市西工区人民法院") is that place's court:
+# the unit is kept, so the whole place is read (and placeroles sees the court after it)
+_COURT_AFTER = re.compile(r"^(?:人民法院|法院|中院)")
 # district names that are also everyday words: never read without their city beside them
 _COMMON_WORDS = frozenset(
     {"城区", "矿区", "郊区", "东区", "西区", "南区", "北区", "中区", "新城区", "老城区", "市中区"}
@@ -152,7 +155,9 @@ class Gazetteer:
             m = self._pattern.search(text, pos)
             if m is None:
                 break
-            if _NOT_AFTER.match(text[m.end() : m.end() + 4]):
+            after = text[m.end() : m.end() + 4]
+            continues = bool(hits) and hits[-1][1] == m.start()
+            if _NOT_AFTER.match(after) and not (continues and _COURT_AFTER.match(after)):
                 pos = m.start() + 1
                 continue
             hits.append((m.start(), m.end(), self._aliases[m.group()]))
