@@ -473,8 +473,8 @@ def run_served(args: argparse.Namespace) -> int:
             groups[g][0] += ok
             groups[g][1] += 1
     sys.stdout.write(f"served recognition (Knowledge.recognise), split={args.split}, embedder={args.embedder}\n")
-    for g, (ok, n) in sorted(groups.items()):
-        sys.stdout.write(f"  {g:<10} top-1 {_pct(ok, n)}  ({ok}/{n})\n")
+    for g, (right, n) in sorted(groups.items()):
+        sys.stdout.write(f"  {g:<10} top-1 {_pct(right, n)}  ({right}/{n})\n")
     return 0
 
 
