@@ -41,6 +41,7 @@ import prompts
 from bot import contact, guidance
 from bot.consultation import Consultation
 from bot.effects import CreateHandoff, Effect, PersonAction, ShowProgress
+from bot.faq import faq_answer
 from bot.guidance import OTHER, norm, say
 from bot.handoff import HandoffKind, HandoffRefusedError
 from bot.messages import (
@@ -518,6 +519,11 @@ def run_step(ctx: StepContext, state: S, c: Consultation) -> Step:
     return check_edge(state, _dispatch(dataclasses.replace(ctx, state=state), c))
 
 
+# Where a short question is answered from prompts/faq.yaml; in the others the text is content the person is giving
+# (what a human should do for them, a form field, how to reach them, the mediation answer).
+FAQ_STATES = frozenset({S.NEW, S.ASK_STORY, S.CONFIRM_CAUSE, S.INTAKE, S.CHOOSE_ROUTE, S.DONE})
+
+
 def _dispatch(ctx: StepContext, c: Consultation) -> Step:
     msg = ctx.msg
     if isinstance(msg, IncomingEvent):
@@ -549,6 +555,10 @@ def _dispatch(ctx: StepContext, c: Consultation) -> Step:
             return Step(ctx.state, reply, c.replace(pages=waiting), is_page=True)
     if not guidance.has_words(ctx.text):
         return _stay(ctx, c, Outgoing.of(say("empty_text")))
+    answer = faq_answer(norm(ctx.text)) if ctx.state in FAQ_STATES else None
+    if answer is not None:  # a question, not a story: answered where the person is, nothing else changes
+        knowledge = ctx.services.knowledge
+        return _stay(ctx, c, Outgoing.of(say(answer, court=knowledge.court_name, hotline=knowledge.court.hotline)))
     return HANDLERS[ctx.state](ctx, c)
 
 

@@ -396,3 +396,48 @@ def test_a_cause_beyond_the_common_ones_gets_its_own_guidance(
     if fee_kind:
         assert assessment["fee"]["kind"] == fee_kind
     assert "其他" not in assessment["cause"]["name"]
+
+
+# Questions that are not stories get answers wherever the person is, and the conversation stays where it was.
+FAQ = [
+    ("打官司要交多少钱", "分段计算"),
+    ("去哪里立案？", "人民法院在线服务"),
+    ("起诉要带什么材料", "起诉状"),
+    ("多久能立案啊", "七日内立案"),
+    ("法院电话是多少", "12368"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer"), FAQ, ids=[q for q, _ in FAQ])
+def test_a_question_that_is_not_a_story_is_answered_at_once(engine: DialogEngine, question: str, answer: str) -> None:
+    p = Person(engine)
+    p.say(question)
+    assert answer in p.last.text, p.last.text
+    assert "不在我能自动分析" not in p.last.text and "请回复数字" not in p.last.text
+    p.say(STORIES["民间借贷纠纷"])  # then the story goes its usual way
+    assert p.state == "confirm_cause", p.last.text
+
+
+def test_a_question_mid_intake_keeps_the_pending_question(engine: DialogEngine) -> None:
+    p = Person(engine)
+    p.say(STORIES["民间借贷纠纷"])
+    p.say("是")
+    assert p.state == "intake"
+    pending = p.data.get("pending")
+    p.say("要带什么材料")
+    assert "证据材料" in p.last.text and p.state == "intake" and p.data.get("pending") == pending
+    p.say("去哪里立案")
+    assert "人民法院在线服务" in p.last.text and p.data.get("pending") == pending
+
+
+def test_a_story_with_a_fee_question_is_a_story(engine: DialogEngine) -> None:
+    p = Person(engine)
+    p.say("我借给同事三万块他不还，打官司要交多少钱")
+    assert p.state == "confirm_cause", p.last.text
+
+
+def test_a_question_typed_for_a_human_goes_to_the_human(engine: DialogEngine) -> None:
+    p = Person(engine)
+    p.say("转人工")
+    p.say("立案要带什么材料")  # the request for the operator, not a question for the bot
+    assert p.state == "contact", p.last.text
