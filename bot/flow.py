@@ -170,6 +170,10 @@ GLOBAL_HANDLERS: dict[str, Handler] = {
 def _record_action(ctx: StepContext, c: Consultation) -> Step | None:
     match = _record_action_pattern().match(ctx.text)
     if not match:
+        actions = prompts.commands().record_actions
+        bare = norm(ctx.text).removeprefix("我要").removeprefix("我想")
+        if bare in actions.withdraw or bare in actions.resubmit:  # which one? list the records with their numbers
+            return _stay(ctx, c, Outgoing.of(say("record_action_needs_ref", verb=bare)), ShowProgress())
         return None
     withdraw = match["verb"] in prompts.commands().record_actions.withdraw
     effect = PersonAction(reference=match["ref"].upper(), action="withdraw" if withdraw else "resubmit")

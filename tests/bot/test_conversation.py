@@ -441,3 +441,13 @@ def test_a_question_typed_for_a_human_goes_to_the_human(engine: DialogEngine) ->
     p.say("转人工")
     p.say("立案要带什么材料")  # the request for the operator, not a question for the bot
     assert p.state == "contact", p.last.text
+
+
+def test_a_bare_withdraw_asks_which_record_and_is_never_an_answer(engine: DialogEngine) -> None:
+    p = Person(engine)
+    p.say(STORIES["民间借贷纠纷"])
+    p.say("是")
+    assert p.state == "intake"
+    pending = p.data.get("pending")
+    p.say("撤回")  # a control word, not an answer to the pending question
+    assert "撤回 编号" in p.last.text and p.state == "intake" and p.data.get("pending") == pending
