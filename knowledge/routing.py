@@ -129,6 +129,8 @@ class Retrial(DataModel):
     months: int
     deadline_from: str
     reason: str
+    where_higher: str
+    where_both: str
     divorce_note: str
     fee_note: str
     fee_source: str
@@ -142,6 +144,10 @@ class Decisions(DataModel):
     mediation_document: Cues
     confirmed_mediation: Cues
     arbitral_award: Cues
+    arbitral_mediation: Cues
+    notarised: Cues
+    notarised_where: str
+    notarised_source: str
     award_enforcement_where: str
     award_enforcement_source: str
     forged_evidence: Cues
@@ -162,6 +168,8 @@ class Decisions(DataModel):
     appeal: Appeal
     enforcement: Enforcement
     retrial: Retrial
+    organisation: Cues
+    citizens: Cues
     refused_divorce_reason: str
     refused_divorce_source: str
     refused_divorce_tag: Tag
@@ -176,6 +184,9 @@ class PaymentOrder(DataModel):
     hint: str
     unreachable_reason: str
     dispute_reason: str
+    preserved: Cues
+    preserved_reason: str
+    preserved_source: str
     objected: Cues
     objected_reason: str
     objected_source: str
@@ -514,6 +525,7 @@ def _decisions(
             notes=[r.divorce_note] if "离婚" in text else [],
             fee_note=r.fee_note,
             fee_source=r.fee_source,
+            court=_retrial_court(text, court, d, decided_by=decided_by, here=here),
             matters=frozen,
         )
     if d.unperformed.hits(text) or order_issued:
@@ -521,24 +533,41 @@ def _decisions(
     return None
 
 
-def _award(text: str, today: date, rules: RoutingRules, *, matters: frozenset[str]) -> RoutingResult | None:
-    """An arbitral award not performed: enforced, not sued again (民事诉讼法第二百四十八条). A labour award can
-    still be sued within 15 days, so it is enforced here only when the story says it is in force
-    (劳动争议调解仲裁法第五十一条)."""
-    d = rules.decisions
-    if not d.arbitral_award.hits(text) or not d.unperformed.hits(text) or d.contest.hits(text):
+def _retrial_court(
+    text: str, court: Court, rules: Decisions, *, decided_by: str | None, here: bool
+) -> CourtFinding | None:
+    """Where a retrial is applied for: the court above the one that decided; when both parties are citizens, the
+    court that decided too (民事诉讼法第二百一十条)."""
+    r = rules.retrial
+    both_citizens = rules.citizens.hits(text) or not rules.organisation.hits(text)
+    higher = court.appeal_court if (here or decided_by) else None
+    if higher is None:
         return None
-    if rules.labour.relation.hits(text) and not d.effective.hits(text):
+    first = court.name if here else decided_by
+    if both_citizens and first:
+        why = f"{r.where_both}即{first}或者{higher}（民事诉讼法第二百一十条）"
+        return CourtFinding(here, first, why)
+    return CourtFinding(False, higher, f"{r.where_higher}即{higher}（民事诉讼法第二百一十条）")
+
+
+def _award(text: str, today: date, rules: RoutingRules, *, matters: frozenset[str]) -> RoutingResult | None:
+    """An arbitral award, an arbitration commission's mediation statement or a notarised enforceable debt not
+    performed: enforced, not sued again (民事诉讼法第二百四十八条、第二百四十九条; 劳动争议调解仲裁法第四十二条、
+    第五十一条). A labour award can still be sued within 15 days, so it is enforced here only when the story says
+    it is in force (劳动争议调解仲裁法第五十一条); a signed mediation statement is in force (第四十二条第三款)."""
+    d = rules.decisions
+    notarised = d.notarised.hits(text)
+    in_force = notarised or d.arbitral_mediation.hits(text)
+    if not (in_force or d.arbitral_award.hits(text)) or not d.unperformed.hits(text) or d.contest.hits(text):
+        return None
+    if not in_force and rules.labour.relation.hits(text) and not d.effective.hits(text):
         return None
     result = _enforcement(text, today, None, rules, decided_by=None, here=False, matters=matters)
-    where = f"{d.award_enforcement_where}（{d.award_enforcement_source}）"
-    finding = CourtFinding(None, None, where, ["defendant_place"])
-    return replace(
-        result,
-        basis=d.award_enforcement_source,
-        notes=[d.award_enforcement_where, *result.notes[1:]],
-        court=finding,
-    )
+    where, source = d.award_enforcement_where, d.award_enforcement_source
+    if notarised:
+        where, source = d.notarised_where, d.notarised_source
+    finding = CourtFinding(None, None, f"{where}（{source}）", ["defendant_place"])
+    return replace(result, basis=source, notes=[where, *result.notes[1:]], court=finding)
 
 
 def _appeal(
@@ -662,6 +691,8 @@ def _payment_order(text: str, rules: RoutingRules, matters: set[str], *, labour:
         return RoutingResult(route="civil_suit", reason=p.unreachable_reason, basis=p.source, matters=frozen)
     if p.dispute.hits(text):
         return RoutingResult(route="civil_suit", reason=p.dispute_reason, basis=p.source, matters=frozen)
+    if p.preserved.hits(text):  # pre-suit preservation applied for: no payment order (民诉解释第四百二十七条第（七）项)
+        return RoutingResult(route="civil_suit", reason=p.preserved_reason, basis=p.preserved_source, matters=frozen)
     return RoutingResult(
         route="payment_order",
         reason=p.reason,
