@@ -62,6 +62,8 @@ class MoneyCues(DataModel):
     owed_after: list[str]  # after the figure: it is still unpaid (货款一百三十五万一直欠着)
     deducted_after: list[str]  # after the figure: it was set off (押金3000抵了)
     arrears: list[str]  # words that make "八个月" a count of unpaid periods
+    worked: list[str] = Field(default_factory=list)  # words that make "四十五天" a count of days worked (gross)
+    classifiers: list[str] = Field(default_factory=list)  # 一头一万三 (per unit), 三头三万九 (all of them)
     arrears_after: list[str] = Field(default_factory=list)  # the same said after the count (八个月房租都没交)
     paid_rounds: str = r"(?!)"  # payments told as rounds (给过三回钱): each figure of the list that follows …
     round_words: list[str] = Field(default_factory=list)  # … led by one of these (一回三千) is a repayment
@@ -143,6 +145,8 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
         cue = ""
         unit: str | None = None
         rate = _nearest(window[-8:], cues.rate)
+        if rate is not None and _duration(window[-8:], rate[1]):
+            rate = None  # 一年多赊的: how long, not how much a year
         found = _nearest(window, cues.before)
         if found is not None:
             role, cue = found[0], found[1]  # type: ignore[assignment]
@@ -161,10 +165,32 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
             role = "owed"
         if role == "other" and _paid_round(text, m.start, window, cues):
             role, cue = "repaid", window
+        counted = _counted_units(window, cues)
+        if counted is not None and role in ("other", "price", "item"):
+            # 一头一万三: the price of one (never the claim); 三头三万九: the price of them all
+            role, cue, unit = ("rate", window, counted[1]) if counted[0] == 1 else ("total", window, None)
         if not _is_money(m, role):
             continue
         spans.append(MoneySpan(m, role, cue, unit))
     return spans
+
+
+def _duration(window: str, word: str) -> bool:
+    """A rate word followed by 多/来/半 (一年多, 一个多月) says how long, not a rate."""
+    at = window.rfind(word) + len(word)
+    return window[at : at + 1] in ("多", "来", "半") and at < len(window)
+
+
+def _counted_units(window: str, cues: MoneyCues) -> tuple[Decimal, str] | None:
+    """(count, classifier) when the figure follows a count of things right away (一头 → 1, 三头 → 3)."""
+    if not cues.classifiers:
+        return None
+    units = "|".join(sorted(map(re.escape, cues.classifiers), key=len, reverse=True))
+    m = re.search(rf"(?P<n>\d{{1,3}}|[一二两俩三四五六七八九十]{{1,3}})(?P<unit>{units})$", window)
+    if m is None:
+        return None
+    n = _count_value(m.group("n"))
+    return (n, m.group("unit")) if n is not None and n > 0 else None
 
 
 def _paid_round(text: str, start: int, window: str, cues: MoneyCues) -> bool:
@@ -189,14 +215,20 @@ def _count_value(raw: str) -> Decimal | None:
     return parse_number(raw)
 
 
-def _arrears(text: str, cues: MoneyCues, blocked: list[tuple[int, int]]) -> list[tuple[Decimal, str, bool, int]]:
-    """Counts of unpaid periods: (count, unit, rough?, position) — 拖了7个月房租, 欠了三年物业费, 还欠俩月."""
+def _arrears(
+    text: str, cues: MoneyCues, blocked: list[tuple[int, int]], *, worked: bool = False
+) -> list[tuple[Decimal, str, bool, int]]:
+    """Counts of unpaid periods: (count, unit, rough?, position) — 拖了7个月房租, 欠了三年物业费, 还欠俩月.
+    ``worked``: counts of periods worked instead (干了整四十五天), the pay earned before what was paid of it."""
     out: list[tuple[Decimal, str, bool, int]] = []
     for m in _COUNT.finditer(text):
         if overlaps(m.start(), m.end(), blocked):
             continue
         before, after = _clause(text, m.start(), m.end())
-        if not any(w in before[-6:] for w in cues.arrears) and not any(w in after[:8] for w in cues.arrears_after):
+        if worked:
+            if not any(w in before[-4:] for w in cues.worked):
+                continue
+        elif not any(w in before[-6:] for w in cues.arrears) and not any(w in after[:8] for w in cues.arrears_after):
             continue
         if m.start() > 0 and text[m.start() - 1] in "第每":
             continue
@@ -213,7 +245,8 @@ def _arrears(text: str, cues: MoneyCues, blocked: list[tuple[int, int]]) -> list
 def _repaid_counts(text: str, cues: MoneyCues) -> list[tuple[Decimal, int]]:
     """ "他就还了3期": instalments paid, as (count, position)."""
     out: list[tuple[Decimal, int]] = []
-    for m in re.finditer(r"还了(?P<n>\d{1,3}|[一二两俩三四五六七八九十]{1,3})(?:个)?(?:期|个月)", text):
+    paid = r"(?:还|给|付|交)了(?P<n>\d{1,3}|[一二两俩三四五六七八九十]{1,3})(?:个)?(?:期|个月|回|次)"
+    for m in re.finditer(paid, text):
         n = _count_value(m.group("n"))
         if n is not None:
             out.append((n, m.start()))
@@ -287,6 +320,14 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
         arrears_extra += rate.value * count
         arrears_rough = arrears_rough or rough or rate.mention.approximate
     addons = _distinct(by.get("addon", []))
+    if not owed and not arrears_extra:
+        # the pay for the days worked at a daily rate, less all that was paid of it (干了四十五天, 一天二百二)
+        for count, unit, rough, _pos in _arrears(text, cues, [*identifier_spans(text), *blocked], worked=True):
+            rate = next((r for r in rates if r.unit == unit), None)
+            if rate is not None:
+                earned = rate.value * count
+                paid = [*by.get("repaid", []), *deducted]
+                return _reading([], paid, earned, rough or rate.mention.approximate or unquantified, spans)
     if owed or arrears_extra:
         # a plain 欠 said before a repayment is the debt before it ("他欠俺5万，还了2万")
         repaid_after = [
@@ -324,12 +365,46 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
         paid = [r for r in by.get("repaid", []) if r.mention.start > total[0].mention.start]
         return _reading(total, [*paid, *deducted], Decimal(0), unquantified and not paid, spans)
 
+    per_unit = _per_unit_total(text, cues, rates, [*by.get("repaid", []), *deducted], spans)
+    if per_unit is not None:
+        return per_unit
+
     others = _distinct(by.get("other", []))
     if len(others) == 1:
         return _reading(others, [], Decimal(0), False, spans)
     if others or rates:
         return ClaimReading(None, True, spans=tuple(spans))
     return ClaimReading(None, False, spans=tuple(spans))
+
+
+_RANGE_COUNT = "(?P<a>\\d{1,3}|[一二两俩三四五六七八九十]{1,3}?)(?P<b>(?<=[一二两三四五六七八九])[二三四五六七八九])?"
+
+
+def _per_unit_total(
+    text: str, cues: MoneyCues, rates: list[MoneySpan], minus: list[MoneySpan], spans: list[MoneySpan]
+) -> ClaimReading | None:
+    """A price per unit (一车八九百) times the units told elsewhere (送了七八车), less what was paid: exact when
+    both are, a range when either is one."""
+    for rate in rates:
+        if rate.unit not in cues.classifiers:
+            continue
+        for m in re.finditer(_RANGE_COUNT + re.escape(rate.unit), text):
+            if m.end() == rate.mention.start or text[m.end() : m.end() + 1] in ("钱", "价"):
+                continue  # the per-unit figure's own 一车, or 一车钱
+            low_n, high_n = _count_value(m.group("a")), _count_value(m.group("b") or m.group("a"))
+            if low_n is None or high_n is None or low_n < 2 or high_n < low_n:
+                continue
+            low = rate.value * low_n
+            high = (rate.mention.high or rate.value) * high_n
+            paid_low, paid_high = _total(minus) if minus else (Decimal(0), Decimal(0))
+            rough = rate.mention.approximate or low_n != high_n or any(s.mention.approximate for s in minus)
+            if not rough:
+                amount = low - paid_low
+                return ClaimReading(amount, False, spans=tuple(spans)) if amount > 0 else None
+            if paid_high is None or low - paid_high <= 0 or (rate.mention.approximate and rate.mention.high is None):
+                return ClaimReading(None, True, spans=tuple(spans))
+            return ClaimReading(None, True, low - paid_high, high - paid_low, tuple(spans))
+    return None
 
 
 def _unquantified_setoff(text: str, cues: MoneyCues, spans: list[MoneySpan]) -> bool:
