@@ -103,6 +103,14 @@ class Related(DataModel):
     part: float
 
 
+class Served(DataModel):
+    """How :meth:`knowledge.service.Knowledge.recognise` weighs this recogniser against the 18-cause classifier."""
+
+    out_of_scope_from: float  # a criminal / administrative / maritime … reading this confident wins outright
+    specific_from: float  # a cause beyond the 18 this confident wins …
+    classifier_below: float  # … over a classifier no more confident than this (sure or not)
+
+
 class Params(DataModel):
     cue_k: float
     scope_k: float
@@ -119,6 +127,7 @@ class Params(DataModel):
     not_legal_bonus: float
     no_dispute_bonus: float  # added to not_legal when the message has none of the ``dispute`` group's words
     scope_margin: float  # an out-of-scope kind wins when its score exceeds the best civil score by this much
+    served: Served
 
 
 class CueTable(DataModel):

@@ -46,7 +46,7 @@ from knowledge.interruptions import InterruptionCues, load_interruption_cues
 from knowledge.jurisdiction import JurisdictionRules, load_jurisdiction_rules
 from knowledge.limitation import LimitationRules, load_limitation_rules
 from knowledge.mediation import MediationRules, load_mediation_rules
-from knowledge.recognition import CauseRecogniser, load_cue_table, searcher_neighbours
+from knowledge.recognition import CauseRecogniser, Recognition, load_cue_table, searcher_neighbours
 from knowledge.risks import RiskNotice, load_risk_notice
 from knowledge.routing import RoutingRules, load_routing_rules
 from knowledge.small_claims import SmallClaimsRules, load_small_claims_rules
@@ -133,24 +133,55 @@ class Knowledge:
     def recognise(self, text: str, searcher: Searcher | None = None) -> CauseReading:
         """The cause of a lay story over the whole catalogue, as the assessment uses it.
 
-        The 18-cause classifier decides when it is sure of one of its causes (it is the better judge of those:
-        holdout4 92% against the catalogue recogniser's 76%); otherwise the catalogue recogniser
-        (knowledge.recognition) names the cause, or says the matter is not a civil suit here — when it is sure. When
-        neither is sure, the classifier's guess among its causes stands (or 其他), to be confirmed with the person
-        from the alternatives. With ``searcher``, the nearest judgments' causes vote in the recogniser."""
+        Two readers: the 18-cause classifier (knowledge.classifier; the better judge among its own causes) and the
+        catalogue recogniser (knowledge.recognition; the only one that knows the causes beyond them and the matters
+        that are no civil suit here). Thresholds in catalogue_cues.yaml ``params.served``; in this order:
+
+        1. the recogniser confidently puts the story out of scope as criminal, administrative, maritime, foreign or
+           special IP (confidence ≥ ``out_of_scope_from``): that stands, whatever the classifier says (fraud is for
+           the police, a fine for administrative review: no civil cause to assess);
+        2. the recogniser confidently names a cause beyond the 18 (≥ ``specific_from``; one whose deep table is not
+           one of the 18) and the classifier is not very sure (< ``classifier_below``): the specific cause wins (a
+           kindergarten injury is 教育机构责任纠纷 though the classifier's nearest is 生命权、身体权、健康权纠纷);
+        3. the classifier is sure of one of its causes: it decides;
+        4. the recogniser is sure (not ``unsure``): its cause, or its out-of-scope kind — except "not legal" while the
+           classifier still sees one of its causes (lay stories without a dispute word read as not legal);
+        5. neither is sure: the classifier's guess stands (or 其他), to be confirmed from the alternatives.
+
+        Chosen by cross-validation on the dev stories (see catalogue_cues.yaml). With ``searcher``, the nearest
+        judgments' causes vote in the recogniser."""
         deep = self.classifier.classify(text)
+        r = self.recogniser.recognise(text, neighbours=searcher_neighbours(searcher) if searcher else None)
+        served = self.recogniser.params.served
+        if not r.scope.civil and r.scope.kind != "not_legal" and r.confidence >= served.out_of_scope_from:
+            return self._recognised(r)
+        if self._beyond_deep(r) and r.confidence >= served.specific_from and deep.confidence < served.classifier_below:
+            return self._recognised(r)
         if deep.name != OTHER and not deep.unsure:
             return self._deep_reading(deep.name, deep.confidence, deep.top_names(4), unsure=False)
-        r = self.recogniser.recognise(text, neighbours=searcher_neighbours(searcher) if searcher else None)
+        if not r.unsure and not (r.scope.kind == "not_legal" and deep.name != OTHER):
+            return self._recognised(r)
+        if deep.name != OTHER:
+            return self._deep_reading(deep.name, deep.confidence, deep.top_names(4), unsure=True)
+        return CauseReading(OTHER, None, None, r.confidence, True, self._alternatives(r)[:3], "civil", None)
+
+    def _beyond_deep(self, r: Recognition) -> bool:
+        """Whether the recogniser names a civil cause whose assessment is not one of the 18 deep tables."""
+        if not r.scope.civil or r.cause is None:
+            return False
+        name = self.assessed_name(r.cause)
+        return name == OTHER or name not in self.classifier.causes
+
+    def _alternatives(self, r: Recognition) -> list[str]:
         alternatives: list[str] = []
         for alt in (r.cause, *(a.cause for a in r.alternatives)):
             other = self.assessed_name(alt)
             if other != OTHER and other not in alternatives:
                 alternatives.append(other)
-        if r.unsure:
-            if deep.name != OTHER:
-                return self._deep_reading(deep.name, deep.confidence, deep.top_names(4), unsure=True)
-            return CauseReading(OTHER, None, None, r.confidence, True, alternatives[:3], "civil", None)
+        return alternatives
+
+    def _recognised(self, r: Recognition) -> CauseReading:
+        """The recogniser's sure answer as a reading."""
         name = self.assessed_name(r.cause) if r.scope.civil else OTHER
         return CauseReading(
             name=name,
@@ -158,7 +189,7 @@ class Knowledge:
             family=self.catalogue.family(r.cause).label if r.cause and r.cause in self.catalogue else None,
             confidence=r.confidence,
             unsure=False,
-            alternatives=[a for a in alternatives if a != name][:3],
+            alternatives=[a for a in self._alternatives(r) if a != name][:3],
             scope=r.scope.kind,
             scope_reason=None if r.scope.civil else f"{r.scope.reason}（{r.scope.source}）",
         )
