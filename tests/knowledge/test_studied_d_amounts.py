@@ -25,7 +25,10 @@ TODAY = date(2026, 12, 7)
         ("俺给他工地拉了六车砖，一车七百，他一直没结", 4200),
         ("他从俺家拉走三头猪，一头两千四，当时给了三千，剩下的拖着", 4200),
         # the contract's price plus what he had added, less his deposit
-        ("给他家装修厨房，合同上写的三万二，后来他又加了个吊顶四千五，开工前他给了八千定金，完工了剩下的一直拖着", 28500),
+        (
+            "给他家装修厨房，合同上写的三万二，后来他又加了个吊顶四千五，开工前他给了八千定金，完工了剩下的一直拖着",
+            28500,
+        ),
         # a daily wage times the days worked, less what was paid in between
         ("俺给他家修院墙当小工，说好一天一百八，俺干了三十天，他中间给过俺两千，剩下的不给", 3400),
         # a price paid in monthly instalments, less the rounds paid
