@@ -9,7 +9,7 @@ import pytest
 
 from knowledge._base import DATA_DIR
 from knowledge.court import Court
-from knowledge.extract import extract_facts
+from knowledge.extract import default_roles, extract_facts
 from knowledge.jurisdiction import JurisdictionResult, check_jurisdiction, load_jurisdiction_rules
 
 COURT = Court.load(DATA_DIR / "court.yaml")
@@ -19,9 +19,13 @@ HERE = "河南省焦作市山阳区人民法院"
 
 
 def decide(story: str, rule: str) -> JurisdictionResult:
-    facts = extract_facts(
-        story, TODAY, court=COURT, place_role="incident_place" if rule in ("tort", "traffic") else "defendant_place"
-    )
+    """The story read with the place role the assessment gives its rule (knowledge.extract.default_roles); a labour
+    story is told by someone holding an award (the court's question then, not the arbitration's)."""
+    place_role, _ = default_roles(rule, "known_date")
+    labour = rule == "labour"
+    facts = extract_facts(story, TODAY, court=COURT, place_role=place_role, labour=labour)
+    if labour:
+        facts["has_arbitration_award"] = True
     return check_jurisdiction(rule, facts, COURT, RULES)
 
 

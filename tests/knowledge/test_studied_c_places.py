@@ -5,26 +5,9 @@ other side's place; an old courtyard one has (有个老院) is a property's plac
 for months (两个多月都在解放区跑运输) is used there; the place where the worker works (一直在马村区上班) is where the
 labour contract is performed. Fresh stories, with the near misses that keep the old reading."""
 
-from datetime import date
-
-from knowledge._base import DATA_DIR
-from knowledge.court import Court
 from knowledge.extract import extract_facts
-from knowledge.jurisdiction import JurisdictionResult, check_jurisdiction, load_jurisdiction_rules
 
-COURT = Court.load(DATA_DIR / "court.yaml")
-RULES = load_jurisdiction_rules()
-TODAY = date(2026, 12, 7)
-HERE = "河南省焦作市山阳区人民法院"
-ROLE = {"tort": "incident_place", "real_property": "property_place", "labour": "employer_place"}
-
-
-def decide(story: str, rule: str) -> JurisdictionResult:
-    labour = rule == "labour"
-    facts = extract_facts(story, TODAY, court=COURT, place_role=ROLE.get(rule, "defendant_place"), labour=labour)
-    if labour:
-        facts["has_arbitration_award"] = True
-    return check_jurisdiction(rule, facts, COURT, RULES)
+from .test_jurisdiction_stories import COURT, HERE, TODAY, decide
 
 
 def test_an_injury_on_a_visit_happened_where_one_went() -> None:

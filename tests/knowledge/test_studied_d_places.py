@@ -10,27 +10,10 @@ dispute (both parties elsewhere) is void; "X区人民法院" after its city is r
 employer's branch (俺在他们X的分厂上班) is where the labour contract is performed; a place said with a negation
 (俺俩谁也不在X) is nobody's. Fresh stories, none from the table."""
 
-from datetime import date
-
-from knowledge._base import DATA_DIR
-from knowledge.court import Court
 from knowledge.extract import extract_facts
-from knowledge.jurisdiction import JurisdictionResult, check_jurisdiction, load_jurisdiction_rules
 from knowledge.places import load_gazetteer
 
-COURT = Court.load(DATA_DIR / "court.yaml")
-RULES = load_jurisdiction_rules()
-TODAY = date(2026, 12, 7)
-HERE = "河南省焦作市山阳区人民法院"
-ROLE = {"tort": "incident_place", "traffic": "incident_place", "real_property": "property_place"}
-
-
-def decide(story: str, rule: str) -> JurisdictionResult:
-    labour = rule == "labour"
-    facts = extract_facts(story, TODAY, court=COURT, place_role=ROLE.get(rule, "defendant_place"), labour=labour)
-    if labour:
-        facts["has_arbitration_award"] = True
-    return check_jurisdiction(rule, facts, COURT, RULES)
+from .test_jurisdiction_stories import COURT, HERE, TODAY, decide
 
 
 def test_the_teller_hit_somewhere_is_the_accidents_place() -> None:
