@@ -40,7 +40,7 @@ from pydantic import Field, field_validator, model_validator
 from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.causes import OTHER, load_causes
-from knowledge.classifier import CauseClassifier, Embedder, load_classifier_config, load_examples
+from knowledge.classifier import CauseClassifier, Classification, Embedder, load_classifier_config, load_examples
 from knowledge.cues import check_patterns
 from knowledge.errors import DataFileError, InputError
 from retrieval.text import default_tokenizer
@@ -444,9 +444,12 @@ class CauseRecogniser:
                 votes[resolved] = votes.get(resolved, 0.0) + weight
         return {c: v / total for c, v in votes.items()} if total else {}
 
-    def read(self, text: str, *, neighbours: Neighbours | None = None) -> Evidence:
+    def read(
+        self, text: str, *, neighbours: Neighbours | None = None, classified: Classification | None = None
+    ) -> Evidence:
         """Everything the story shows, before weighting: raw cue sums, name terms found, the classifier's shares,
-        the judgment votes, the raw out-of-scope sums. ``neighbours`` overrides the default for this call."""
+        the judgment votes, the raw out-of-scope sums. ``neighbours`` overrides the default for this call;
+        ``classified`` is the 18-cause classifier's reading of this same text when the caller already has it."""
         t = normalize(text)
         if not t:
             raise InputError("empty text", "请用几句话说说发生了什么事，比如“朋友借钱不还”。")
@@ -468,7 +471,7 @@ class CauseRecogniser:
                         hits.append(m.group(0))
             scope[kind] = (max(raw, 0.0), tuple(hits))
         votes = self._votes(text, neighbours if neighbours is not None else self.neighbours)
-        ranking = self.classifier.classify(text).ranking
+        ranking = (classified or self.classifier.classify(text)).ranking
         dispute = bool(self._groups["dispute"].search(t))
         examples = self._examples.best(text) if self._examples else {}
         return Evidence(cues, named, {r.cause: r.score for r in ranking}, votes, scope, dispute, examples)
@@ -561,10 +564,12 @@ class CauseRecogniser:
     def _above_floor(sim: float, floor: float) -> float:
         return max(0.0, (sim - floor) / (1.0 - floor))
 
-    def recognise(self, text: str, *, neighbours: Neighbours | None = None) -> Recognition:
+    def recognise(
+        self, text: str, *, neighbours: Neighbours | None = None, classified: Classification | None = None
+    ) -> Recognition:
         """Recognise the cause of ``text`` (see the module docstring). ``neighbours`` overrides the default
         judgment votes for this call; raises :class:`~knowledge.errors.InputError` on an empty text."""
-        return self.decide(self.read(text, neighbours=neighbours))
+        return self.decide(self.read(text, neighbours=neighbours, classified=classified))
 
 
 def searcher_neighbours(searcher: Searcher, k: int = 10) -> Neighbours:

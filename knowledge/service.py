@@ -151,7 +151,8 @@ class Knowledge:
         Chosen by cross-validation on the dev stories (see catalogue_cues.yaml). With ``searcher``, the nearest
         judgments' causes vote in the recogniser."""
         deep = self.classifier.classify(text)
-        r = self.recogniser.recognise(text, neighbours=searcher_neighbours(searcher) if searcher else None)
+        neighbours = searcher_neighbours(searcher) if searcher else None
+        r = self.recogniser.recognise(text, neighbours=neighbours, classified=deep)  # one classification, not two
         served = self.recogniser.params.served
         if not r.scope.civil and r.scope.kind != "not_legal" and r.confidence >= served.out_of_scope_from:
             return self._recognised(r)

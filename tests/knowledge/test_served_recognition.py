@@ -35,7 +35,7 @@ def _recognised(kb: Knowledge, cause: str | None, confidence: float, kind: str =
 
 def _read(kb: Knowledge, monkeypatch: pytest.MonkeyPatch, deep: Classification, rec: Recognition) -> tuple[str, str]:
     monkeypatch.setattr(kb.classifier, "classify", lambda text: deep)
-    monkeypatch.setattr(kb.recogniser, "recognise", lambda text, neighbours=None: rec)
+    monkeypatch.setattr(kb.recogniser, "recognise", lambda text, neighbours=None, classified=None: rec)
     reading = kb.recognise("一段话")
     return (reading.catalogue_name or reading.name), reading.scope
 
@@ -101,11 +101,11 @@ def test_when_neither_is_sure_the_classifiers_guess_stands(kb: Knowledge, monkey
     deep = _classified("买卖合同纠纷", 0.4, unsure=True)
     rec = _recognised(kb, "加工合同纠纷", params.unsure_below - 0.05)
     monkeypatch.setattr(kb.classifier, "classify", lambda text: deep)
-    monkeypatch.setattr(kb.recogniser, "recognise", lambda text, neighbours=None: rec)
+    monkeypatch.setattr(kb.recogniser, "recognise", lambda text, neighbours=None, classified=None: rec)
     reading = kb.recognise("一段话")
     assert (reading.name, reading.unsure) == ("买卖合同纠纷", True)
     rec = _recognised(kb, "加工合同纠纷", params.unsure_below + 0.05)
-    monkeypatch.setattr(kb.recogniser, "recognise", lambda text, neighbours=None: rec)
+    monkeypatch.setattr(kb.recogniser, "recognise", lambda text, neighbours=None, classified=None: rec)
     assert kb.recognise("一段话").catalogue_name == "加工合同纠纷"
 
 
@@ -114,3 +114,18 @@ def test_real_stories_through_both_readers(kb: Knowledge) -> None:
     assert reading.catalogue_name == "教育机构责任纠纷", reading
     reading = kb.recognise("朋友借了我两万块钱，写了借条，说好半年还，现在一年了也不还")
     assert (reading.name, reading.unsure) == ("民间借贷纠纷", False)
+
+
+def test_a_story_is_classified_once_per_recognition(kb: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recogniser takes the classifier's reading from the caller instead of classifying the story again (with
+    the embedder, each classification is a model call on the chat's hot path)."""
+    calls: list[str] = []
+    classify = kb.classifier.classify
+
+    def counted(text: str) -> Classification:
+        calls.append(text)
+        return classify(text)
+
+    monkeypatch.setattr(kb.classifier, "classify", counted)
+    kb.recognise("邻居在微信群里造谣说我偷东西，我要他公开道歉")
+    assert len(calls) == 1
