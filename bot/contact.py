@@ -145,11 +145,6 @@ def unseal(pii_key: str, value: str | None) -> str | None:
         return None
 
 
-def masked(phone: str) -> str:
-    """A number as the person and staff see it: 139****5678, 0391****67."""
-    return phone[:4] + "****" + phone[-2:] if phone.startswith("0") else mask_phone(phone)
-
-
 # ------------------------------------------------------------------------------------------ the questions
 
 
@@ -172,11 +167,11 @@ def ask_missing(name: str | None, phone: str | None) -> tuple[str, str]:
         return prompts.load("contact_unclear"), ASK_BOTH
     if phone is None:
         return prompts.load("contact_ask_phone", name=name or ""), ASK_PHONE
-    return prompts.load("contact_ask_name", phone=masked(phone)), ASK_NAME
+    return prompts.load("contact_ask_name", phone=mask_phone(phone)), ASK_NAME
 
 
 def confirm(name: str, phone: str, kind: ContactFor) -> str:
-    return prompts.load("contact_confirm", name=name, phone=masked(phone), who=who_sees(kind))
+    return prompts.load("contact_confirm", name=name, phone=mask_phone(phone), who=who_sees(kind))
 
 
 # ------------------------------------------------------------------------------- the filing form's fields

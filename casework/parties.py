@@ -200,7 +200,7 @@ def to_row(
         row.gender = row.gender or ("男" if info.gender == "male" else "女")
     if p.phone:
         row.phone_enc = cipher.encrypt(p.phone)
-        row.phone_masked = mask_phone(p.phone) if not p.phone.startswith("0") else p.phone[:4] + "****" + p.phone[-2:]
+        row.phone_masked = mask_phone(p.phone)
     return row
 
 

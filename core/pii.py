@@ -149,7 +149,11 @@ def mask_id(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    digits = "".join(_digit(c) for c in value if c in _CN_DIGITS or c.isdecimal())[-11:]
+    """A mobile as 139****5678; a landline given with its area code (it starts with 0) as 0391****67."""
+    digits = "".join(_digit(c) for c in value if c in _CN_DIGITS or c.isdecimal())
+    if value.lstrip().startswith("0") and len(digits) >= 7:
+        return digits[:4] + "****" + digits[-2:]
+    digits = digits[-11:]
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "****" + digits[-4:]

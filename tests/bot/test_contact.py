@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.contact import form_correction, masked, read_contact
+from bot.contact import form_correction, read_contact
+from core.pii import mask_phone
 
 
 @pytest.mark.parametrize(
@@ -68,5 +69,5 @@ def test_no_correction_in_a_plain_answer() -> None:
 
 
 def test_masked_numbers() -> None:
-    assert masked("13812345678") == "138****5678"
-    assert masked("0391-2345678") == "0391****78"
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("0391-2345678") == "0391****78"

@@ -14,6 +14,8 @@ def test_masks() -> None:
     assert mask_id(ID) == "1101**********002X"
     assert mask_phone(PHONE) == "138****5678"
     assert mask_phone("+86 138-1234-5678") == "138****5678"
+    assert mask_phone("0391-3512345") == mask_phone("03913512345") == "0391****45"  # a landline with its area code
+    assert mask_phone("0755-12345678") == "0755****78"
     text = f"我叫张三，身份证{ID.lower()}，电话+86 138 1234 5678，借了50000元，案号（2019）豫0811民初1234号"
     masked = mask_text(text)
     assert ID.lower() not in masked and "13812345678" not in masked and "1234 5678" not in masked
