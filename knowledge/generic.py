@@ -101,11 +101,16 @@ def extend_tables(
 
 
 
+def _family_assessed(catalogue: Catalogue, name: str) -> bool:
+    """A catalogue cause with no deep table (18 causes) of its own or of an ancestor: assessed by its family."""
+    return name in catalogue and catalogue.deep_table(name) is None
+
+
 def special_jurisdiction(catalogue: Catalogue, name: str) -> tuple[str, str, bool] | None:
     """For a family-assessed cause whose own jurisdiction rule the assessment's table does not compute: the rule in
     words, its source, and whether a finding of competence under the general rule still stands (the special rule
     includes the defendant's domicile). None for a deep cause or a rule the table computes."""
-    if name not in catalogue or catalogue.deep_table(name) is not None:
+    if not _family_assessed(catalogue, name):
         return None
     rule = catalogue.rules(name).jurisdiction
     if rule.assessment_rule is not None:
@@ -116,7 +121,7 @@ def special_jurisdiction(catalogue: Catalogue, name: str) -> tuple[str, str, boo
 def family_small_claims_exclusion(catalogue: Catalogue, name: str) -> str | None:
     """For a family-assessed cause the small-claims procedure never applies to (its rule's ``eligible`` is "no":
     人身关系、财产确权、知识产权… 民事诉讼法第一百六十六条): the rule in words with its source; None otherwise."""
-    if name not in catalogue or catalogue.deep_table(name) is not None:
+    if not _family_assessed(catalogue, name):
         return None
     rule = catalogue.rules(name).small_claims
     return f"{rule.label}（{rule.source}）" if rule.eligible == "no" else None
