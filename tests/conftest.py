@@ -67,6 +67,12 @@ def kb() -> Knowledge:
     return build_knowledge(Settings(app_env="test"), embedder=None)
 
 
+@pytest.fixture(scope="session")
+def knowledge(kb: Knowledge) -> Knowledge:
+    """The same tables under the name the knowledge and bot tests use (built once, not once per module)."""
+    return kb
+
+
 @pytest.fixture
 def sqlite_factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from app.routes.assess import router
 from app.runtime import Runtime
 from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from retrieval.types import CauseFilter, Hit, SearchResult, cause_names
 
 LOAN_CAUSE = "民间借贷纠纷"
@@ -24,10 +24,6 @@ class FakeSearcher:
     def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         return {"supported": 7, "rejected": 2}
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,7 @@ import pytest
 
 import prompts
 from bot.render import MAX_PART_CHARS, render_assessment
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import Assessment, assess
 from retrieval.types import CauseFilter, Hit, SearchResult, cause_names
 
@@ -47,10 +46,6 @@ class FakeSearcher:
     def outcome_distribution(self, query: str, n: int = 20, cause: CauseFilter = None) -> dict[str, int]:
         return {"supported": 9, "partly": 4}
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _assess(knowledge: Knowledge, text: str, searcher: FakeSearcher | None = None) -> Assessment:

@@ -5,8 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import assess
 from knowledge.errors import InputError
 from retrieval.errors import StoreError
@@ -57,10 +56,6 @@ HITS = [
     Hit(id="j4", score=0.010, cause="民间借贷纠纷", outcome="supported", summary="第四个不应出现"),
 ]
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def test_loan_assessment_end_to_end(knowledge: Knowledge) -> None:

@@ -3,18 +3,11 @@
 from datetime import date
 from typing import Any
 
-import pytest
-
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import Assessment, assess
 
 TODAY = date(2026, 12, 1)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def run(knowledge: Knowledge, text: str, **facts: Any) -> Assessment:

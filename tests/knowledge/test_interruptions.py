@@ -9,8 +9,6 @@ from datetime import date
 
 import pytest
 
-from core.settings import Settings
-from knowledge import build_knowledge
 from knowledge.interruptions import Span, StoryReading, load_interruption_cues, read_story
 from knowledge.limitation import LimitationResult, check_limitation, load_limitation_rules
 from knowledge.service import Knowledge
@@ -255,10 +253,6 @@ def test_a_wall_knocked_down_is_harm_not_a_claim_to_remove_it() -> None:
 
 # ------------------------------------------------------------------------------------------- the assessment
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def test_the_assessment_carries_the_limitation_fields(knowledge: Knowledge) -> None:

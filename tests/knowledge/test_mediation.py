@@ -5,18 +5,13 @@ from datetime import date
 
 import pytest
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import Assessment, assess
 from knowledge.mediation import assess_mediation, load_mediation_rules, preservation_first, story_matters
 
 TODAY = date(2026, 12, 7)
 RULES = load_mediation_rules()
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _a(knowledge: Knowledge, story: str) -> Assessment:

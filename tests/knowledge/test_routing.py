@@ -9,17 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import Assessment, assess
 from knowledge.routing import enforcement_fee, load_routing_rules, route_matter
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _a(knowledge: Knowledge, story: str) -> Assessment:

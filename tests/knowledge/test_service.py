@@ -15,10 +15,6 @@ TODAY = date(2026, 11, 24)
 LOAN = "民间借贷纠纷"
 
 
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
-
 
 def test_build_and_basic_facts(knowledge: Knowledge) -> None:
     assert knowledge.court_name == "河南省焦作市山阳区人民法院"

@@ -8,19 +8,12 @@ near misses that keep the old reading."""
 
 from datetime import date
 
-import pytest
-
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import Assessment
 from knowledge.dates import find_dates
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _assess(knowledge: Knowledge, story: str, today: date = TODAY) -> Assessment:

@@ -15,16 +15,11 @@ from datetime import date
 
 import pytest
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.routing import RoutingResult, route_matter
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _routed(knowledge: Knowledge, story: str) -> RoutingResult:

@@ -12,17 +12,12 @@ from datetime import date
 
 import pytest
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import Assessment, assess
 
 TODAY = date(2026, 12, 7)
 MIDDLE = "河南省焦作市中级人民法院"
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _a(knowledge: Knowledge, story: str) -> Assessment:

@@ -8,16 +8,11 @@ from datetime import date
 
 import pytest
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.assessment import assess
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 @pytest.mark.parametrize(

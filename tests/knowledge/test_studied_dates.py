@@ -5,19 +5,12 @@ a loan told only by its month reports that month as the key event's span. Fresh 
 
 from datetime import date
 
-import pytest
-
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.dates import find_dates
 from knowledge.extract import extract_dates
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def test_a_year_in_chinese_digits_is_that_year() -> None:

@@ -7,16 +7,11 @@ from datetime import date
 
 import pytest
 
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.routing import route_matter
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _route(knowledge: Knowledge, story: str) -> str:

@@ -7,18 +7,11 @@ act, in 行政复议法第二十条's words. Fresh stories, with the near misses
 
 from datetime import date
 
-import pytest
-
-from core.settings import Settings
-from knowledge import Knowledge, build_knowledge
+from knowledge import Knowledge
 from knowledge.routing import route_matter
 
 TODAY = date(2026, 12, 7)
 
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return build_knowledge(Settings())
 
 
 def _route(knowledge: Knowledge, story: str, *, labour: bool = False) -> tuple[str, int | None, str | None]:
