@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         shown = good = wrong = recognised = 0
         for text in stories:
             a = knowledge.assess(text, {"cause": cause}, TODAY, searcher=searcher)
-            recognised += knowledge.assess(text, None, TODAY).cause.name == cause
+            recognised += knowledge.recognise(text).name == cause
             shown += len(a.similar_cases)
             own = [c for c in a.similar_cases if c.cause in names]
             wrong += len(a.similar_cases) - len(own)
