@@ -562,7 +562,11 @@ def _dispatch(ctx: StepContext, c: Consultation) -> Step:
     answer = faq_answer(norm(ctx.text)) if ctx.state in FAQ_STATES else None
     if answer is not None:  # a question, not a story: answered where the person is, nothing else changes
         knowledge = ctx.services.knowledge
-        return _stay(ctx, c, Outgoing.of(say(answer, court=knowledge.court_name, hotline=knowledge.court.hotline)))
+        text = say(answer, court=knowledge.court_name, hotline=knowledge.court.hotline)
+        if ctx.state is S.INTAKE and c.cause and c.asking:  # and the question it was waiting on, asked again
+            slot = knowledge.slot(c.cause, c.asking)
+            return _stay(ctx, c, Outgoing.of(text, slot.question, quick=slot.quick_replies))
+        return _stay(ctx, c, Outgoing.of(text))
     return HANDLERS[ctx.state](ctx, c)
 
 

@@ -424,8 +424,10 @@ def test_a_question_mid_intake_keeps_the_pending_question(engine: DialogEngine) 
     p.say("是")
     assert p.state == "intake"
     pending = p.data.get("pending")
+    asked = p.last.text  # the question the intake is waiting on
     p.say("要带什么材料")
     assert "证据材料" in p.last.text and p.state == "intake" and p.data.get("pending") == pending
+    assert asked.split("\n")[0] in p.last.text  # asked again
     p.say("去哪里立案")
     assert "人民法院在线服务" in p.last.text and p.data.get("pending") == pending
 
