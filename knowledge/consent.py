@@ -50,6 +50,7 @@ class ConsentCues(DataModel):
     mediation_yes_double: list[str]
     mediation_no: list[str]
     mediation_yes: list[str]
+    mediation_yes_reply: list[str]
     bare_yes: str
     bare_no: str
     no_contact: str
@@ -70,6 +71,7 @@ class _Compiled:
     other_subject: re.Pattern[str]
     reported_speech: re.Pattern[str]
     mediation: list[tuple[re.Pattern[str], Stance]]
+    reply_yes: list[re.Pattern[str]]
     bare_yes: re.Pattern[str]
     bare_no: re.Pattern[str]
     no_contact: re.Pattern[str]
@@ -113,6 +115,7 @@ def _compiled(path: Path = DATA_DIR / "consent.yaml") -> _Compiled:
         other_subject=c(cues.other_subject),
         reported_speech=c(cues.reported_speech),
         mediation=mediation,
+        reply_yes=[c(p) for p in cues.mediation_yes_reply],
         bare_yes=c(cues.bare_yes),
         bare_no=c(cues.bare_no),
         no_contact=c(cues.no_contact),
@@ -180,7 +183,8 @@ def _mediation_stances(clauses: list[_Clause], cc: _Compiled, *, story: bool) ->
         if cc.hypothetical.search(cl.text):
             continue  # "他要是肯调早就调好了": what the other side would have done, no stance of the speaker's
         taken: list[tuple[int, int]] = []
-        for pattern, stance in cc.mediation:
+        patterns = cc.mediation if story else [*cc.mediation, *((p, "yes") for p in cc.reply_yes)]
+        for pattern, stance in patterns:
             for m in pattern.finditer(cl.text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue

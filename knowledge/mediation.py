@@ -113,6 +113,9 @@ def assess_mediation(
             reasons.append(blocker.reason)
             sources.append(blocker.source)
             blocked.append(blocker.fact)
+    if blocked and cls.suitable:
+        # the class's own "适宜调解" would contradict the blocker: only the reasons it is not offered are said
+        reasons, sources = reasons[1:], sources[1:]
     note = rules.always_text
     if suitable:
         note += rules.confirmation_text

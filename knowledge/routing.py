@@ -132,6 +132,9 @@ class Retrial(DataModel):
     where_higher: str
     where_both: str
     divorce_note: str
+    mediation_reason: str
+    mediation_deadline_from: str
+    mediation_source: str
     fee_note: str
     fee_source: str
     source: str
@@ -187,6 +190,9 @@ class PaymentOrder(DataModel):
     preserved: Cues
     preserved_reason: str
     preserved_source: str
+    abroad: Cues
+    abroad_reason: str
+    abroad_source: str
     objected: Cues
     objected_reason: str
     objected_source: str
@@ -277,6 +283,13 @@ class Labour(DataModel):
     source: str
     award_source: str
     iou_source: str
+    retired: Cues
+    work: Cues
+    retired_reason: str
+    retired_source: str
+    refused: Cues
+    refused_reason: str
+    refused_source: str
     relation: Cues
     tag: Tag
 
@@ -516,12 +529,13 @@ def _decisions(
     new_evidence = effective and (d.new_evidence.hits(text) or d.forged_evidence.hits(text))
     if d.sue_again.hits(text) or new_evidence or (contest and effective and not d.unperformed.hits(text)):
         r = d.retrial
+        by_mediation = bool(mediation_doc) and not (judgment or ruling)
         return RoutingResult(
             route="retrial",
-            reason=r.reason,
-            basis=r.source,
+            reason=r.mediation_reason if by_mediation else r.reason,
+            basis=r.mediation_source if by_mediation else r.source,
             period=f"{r.months}个月",
-            deadline_from=r.deadline_from,
+            deadline_from=r.mediation_deadline_from if by_mediation else r.deadline_from,
             notes=[r.divorce_note] if "离婚" in text else [],
             fee_note=r.fee_note,
             fee_source=r.fee_source,
@@ -689,6 +703,8 @@ def _payment_order(text: str, rules: RoutingRules, matters: set[str], *, labour:
         return RoutingResult(route="civil_suit", reason=p.objected_reason, basis=p.objected_source, matters=frozen)
     if "whereabouts_unknown" in matters:
         return RoutingResult(route="civil_suit", reason=p.unreachable_reason, basis=p.source, matters=frozen)
+    if p.abroad.hits(text):  # the debtor is outside China: no payment order (民诉解释第四百二十七条第一款第（四）项)
+        return RoutingResult(route="civil_suit", reason=p.abroad_reason, basis=p.abroad_source, matters=frozen)
     if p.dispute.hits(text):
         return RoutingResult(route="civil_suit", reason=p.dispute_reason, basis=p.source, matters=frozen)
     if p.preserved.hits(text):  # pre-suit preservation applied for: no payment order (民诉解释第四百二十七条第（七）项)
@@ -809,6 +825,10 @@ def _labour(
             counted=counted,
             matters=frozen,
         )
+    if lab.retired.hits(text):  # a pensioner's work is a 劳务 relation: a civil suit (劳动争议解释（一）第三十二条)
+        return RoutingResult(route="civil_suit", reason=lab.retired_reason, basis=lab.retired_source, matters=frozen)
+    if lab.refused.hits(text):  # the commission refused the case: the court hears it (劳动争议调解仲裁法第二十九条)
+        return RoutingResult(route="civil_suit", reason=lab.refused_reason, basis=lab.refused_source, matters=frozen)
     if arbitration_first:
         return RoutingResult(route="labour_arbitration_first", reason=lab.reason, basis=lab.source, matters=frozen)
     return RoutingResult(route="civil_suit", reason=lab.iou_reason, basis=lab.iou_source, matters=frozen)
@@ -839,6 +859,12 @@ def route_matter(
     )
     if result is None and labour and not rules.labour.relation.hits(text):
         result = _arbitration_clause(text, rules, matters)  # a sale's clause: no employment told, the clause decides
+    lab = rules.labour
+    if result is None and not labour and lab.retired.hits(text) and (lab.relation.hits(text) or lab.work.hits(text)):
+        # a pensioner's pay read as another contract (物业, 保洁): the same answer, with its reason
+        result = RoutingResult(
+            route="civil_suit", reason=lab.retired_reason, basis=lab.retired_source, matters=frozenset(matters)
+        )
     if result is None and labour:  # a labour dispute's arbitration is the labour commission's, not a clause's
         result = _labour(text, today, rules, matters, arbitration_first=arbitration_first)
     if result is None:
