@@ -651,8 +651,10 @@ def assess(
     merged["claim_amount_yuan"] = float(amount) if amount is not None else None
     # the key event (the day the limitation period runs from) when the story gives it only as a span ("过年前")
     start_rule = knowledge.limitation.rules.get(spec.limitation)
-    event_range = key_event_range(
-        merged, [*start_rule.start_facts, *start_rule.event_facts] if start_rule is not None else []
+    key_names = [*start_rule.start_facts, *start_rule.event_facts] if start_rule is not None else []
+    # no key event dated: the story's first span-dated fact is the event it tells ("上个月初他来赊了两桶机油")
+    event_range = key_event_range(merged, key_names) or key_event_range(
+        merged, [n for n in (merged.get("date_ranges") or {}) if not any(merged.get(k) for k in key_names)]
     )
     if event_range is not None:
         merged["event_range"] = event_range

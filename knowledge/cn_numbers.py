@@ -111,7 +111,17 @@ _WORD_AFTER_TAIL = set("直起下共点个次样天些般定边旦切半层岁�
 
 _MAG = r"(?:[十拾百佰千仟]?[万萬]|亿|[十拾百佰千仟])"
 _APPROX_IN = r"多|来|余|几"
-AMOUNT_RE = re.compile(rf"(?P<num>{_NUM})(?P<approx>{_APPROX_IN})?(?P<mag>{_MAG})?(?P<ones>块多|块)?(?P<unit>{_UNIT})")
+# 四块五, 十二块五毛: the tenths after 块 (角/毛), when no larger figure or another number follows (四块五一斤 is 4.5
+# and then "one jin")
+_JIAO = (
+    r"(?P<jiao>(?<=块)[一二两三四五六七八九]"
+    r"(?=$|[^\u4e00-\u9fff\d]|[的了呢吧啊呀嘛钱给还也就都是每左上多]"
+    r"|[一二两三四五六七八九](?=[斤个件只瓶袋箱桶车吨米包盒条张本份]))"
+    r"|(?<=块)[一二两三四五六七八九](?:毛|角))?"
+)
+AMOUNT_RE = re.compile(
+    rf"(?P<num>{_NUM})(?P<approx>{_APPROX_IN})?(?P<mag>{_MAG})?(?P<ones>块多|块)?(?P<unit>{_UNIT}){_JIAO}"
+)
 # "万把块", "千把块钱", "好几万", "几千块", "上万": a magnitude alone, always rough
 ROUGH_RE = re.compile(r"(?P<pre>好几|几|上)?(?P<mag>十万|百万|千万|万|千|百)(?P<ba>把)?(?P<unit>块钱|块|元)?")
 # 约 alone is "about", but not inside 违约金, 合约, 预约, 约定 (an agreed penalty or term is an exact figure)
@@ -236,7 +246,11 @@ def find_amounts(text: str) -> list[AmountMention]:
             times = parse_number(mag) or Decimal(1)
             value, high = value * times, (high * times if high is not None else None)
         currency = bool(m.group("unit") or m.group("ones"))
-        if _piece_count(text, end, value, m.group("ones") or m.group("unit") or ""):
+        jiao = bool(m.group("jiao")) and high is None and value < 100
+        if jiao:
+            value += Decimal(DIGITS[m.group("jiao")[0]]) / 10
+            end = m.end()
+        if not jiao and _piece_count(text, end, value, m.group("ones") or m.group("unit") or ""):
             continue  # "换一块玻璃": a count of pieces, not one yuan
         magnitude = any(c in raw + mag for c in "万萬亿千仟百佰wWkK")
         if _measure_follows(text, end, strong=currency or any(c in raw + mag for c in "万萬亿")):

@@ -37,6 +37,11 @@ class LunarYear(DataModel):
     spring_festival: date  # 正月初一
     dragon_boat: date  # 五月初五
     mid_autumn: date  # 八月十五
+    qixi: date  # 七月初七 (七夕)
+    chongyang: date  # 九月初九 (重阳)
+    qingming: date  # 清明 (solar term)
+    lidong: date  # 立冬 (solar term)
+    dongzhi: date  # 冬至 (solar term)
 
 
 class CalendarData(DataModel):
@@ -86,6 +91,7 @@ _SURNAMES = (
 _FEST = (
     r"(?P<fest>过年前|春节前|过年(?:的时候|那会儿?|期间|时)?|春节|除夕|大年三十|年三十|大年初[一二三四五六七八九十]"
     r"|正月初[一二三四五六七八九十]|正月十五|元宵节?|腊八节?|小年(?!轻)|端午节|(?<!{surname})端午|中秋节|(?<!{surname})中秋|八月十五|五月初五|(?<!{surname})元旦"
+    r"|七夕节?|七月初七|重阳节?|九月初九|(?<!{surname})清明节?|立冬|(?<!{surname})冬至"
     r"|腊月(?:初[一二三四五六七八九十]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|十[一二三四五六七八九]|三十)?"
     r"|(?<![一二三四五六七八九十百千万\d])五一(?![万千百十块元路号\d])|劳动节|国庆节|(?<!{surname})国庆"
     r"|(?<![一二三四五六七八九十\d])十一(?=假期|长假|放假|那天|前后|期间))"
@@ -112,14 +118,14 @@ _EXPLICIT: list[tuple[str, re.Pattern[str]]] = [
             rf"(?P<rm>上个月|上月|这个月|本月|下个月|下月)(?:(?P<d>{_N})[日号]|(?P<mpart>底|末|初|中旬|上旬|下旬))?"
         ),
     ),
-    ("weekday", re.compile(r"(?P<wk>上|这|本|下)?个?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")),
+    ("weekday", re.compile(r"(?P<wk>上上|上|这|本|下下|下)?个?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")),
     (
         "ago",
         re.compile(
             r"(?P<n>\d+|[一二两三四五六七八九十几半]{1,3})(?P<u>年|个月|个多月|天|周|个星期|星期)多?(?:前|以前|之前)"
         ),
     ),
-    ("named", re.compile(r"上个?周|上个?星期|上个?礼拜|这周|本周|大前天|昨天|前天|今天")),
+    ("named", re.compile(r"上上个?(?:周|星期|礼拜)|上个?周|上个?星期|上个?礼拜|这周|本周|大前天|昨天|前天|今天|大后天|(?<!今)明天|(?<![大前])后天")),
 ]
 _YEARLESS: list[tuple[str, re.Pattern[str]]] = [
     ("festival", re.compile(rf"{_NEXT}{_FEST}")),
@@ -224,6 +230,16 @@ def _festival_span(fest: str, year: int) -> Span | None:
         one = lunar.dragon_boat
     elif fest.startswith("中秋") or fest == "八月十五":
         one = lunar.mid_autumn
+    elif fest.startswith("七夕") or fest == "七月初七":
+        one = lunar.qixi
+    elif fest.startswith("重阳") or fest == "九月初九":
+        one = lunar.chongyang
+    elif fest.startswith("清明"):
+        one = lunar.qingming
+    elif fest == "立冬":
+        one = lunar.lidong
+    elif fest == "冬至":
+        one = lunar.dongzhi
     else:
         return None
     return one, one, "day"
@@ -272,8 +288,12 @@ def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
         monday = today - timedelta(days=today.weekday())
         wd = "一二三四五六日".find(g["wd"]) if g["wd"] != "天" else 6
         which = g.get("wk")
-        if which == "上":
+        if which == "上上":
+            day = monday - timedelta(days=14 - wd)
+        elif which == "上":
             day = monday - timedelta(days=7 - wd)
+        elif which == "下下":
+            day = monday + timedelta(days=14 + wd)
         elif which == "下":
             day = monday + timedelta(days=7 + wd)
         elif which in ("这", "本"):
@@ -302,9 +322,11 @@ def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
     monday = today - timedelta(days=today.weekday())
     if text in ("这周", "本周"):
         return monday, monday + timedelta(days=6), "range"
+    if text.startswith("上上"):
+        return monday - timedelta(days=14), monday - timedelta(days=8), "range"
     if "周" in text or "星期" in text or "礼拜" in text:
         return monday - timedelta(days=7), monday - timedelta(days=1), "range"
-    back = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0}[text]
+    back = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0, "明天": -1, "后天": -2, "大后天": -3}[text]
     one = today - timedelta(days=back)
     return one, one, "day"
 

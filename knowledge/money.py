@@ -242,14 +242,14 @@ def _arrears(
     return out
 
 
-def _repaid_counts(text: str, cues: MoneyCues) -> list[tuple[Decimal, int]]:
-    """ "他就还了3期": instalments paid, as (count, position)."""
-    out: list[tuple[Decimal, int]] = []
-    paid = r"(?:还|给|付|交)了(?P<n>\d{1,3}|[一二两俩三四五六七八九十]{1,3})(?:个)?(?:期|个月|回|次)"
+def _repaid_counts(text: str, cues: MoneyCues) -> list[tuple[Decimal, str, int]]:
+    """ "他就还了3期", "还了三回": payments made, as (count, unit, position); unit 月 (期, 个月) or 回 (回, 次, 笔)."""
+    out: list[tuple[Decimal, str, int]] = []
+    paid = r"(?:还|给|付|交|转)(?:了|过)(?P<n>\d{1,3}|[一二两俩三四五六七八九十]{1,3})(?:个)?(?P<u>期|个月|回|次|笔|趟)"
     for m in re.finditer(paid, text):
         n = _count_value(m.group("n"))
         if n is not None:
-            out.append((n, m.start()))
+            out.append((n, "回" if m.group("u") in ("回", "次", "笔", "趟") else "月", m.start()))
     return out
 
 
@@ -351,8 +351,9 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
         repaid = list(by.get("repaid", []))
         paid_periods = _repaid_counts(text, cues)
         extra = Decimal(0)
-        for count, _pos in paid_periods:
-            rate = next(iter(rates), None)
+        for count, unit, _pos in paid_periods:
+            # the figure per payment said with the same kind of count (每回一万 for 还了三回), else the first rate
+            rate = next((r for r in rates if r.unit == unit), None) or next(iter(rates), None)
             if rate is not None:
                 extra -= rate.value * count
         return _reading(items, [*repaid, *deducted], extra, unquantified or unquantified_setoff, spans)
@@ -388,6 +389,16 @@ def _per_unit_total(
     for rate in rates:
         if rate.unit not in cues.classifiers:
             continue
+        # an exact count with a magnitude (一千二百斤, 1200斤, 三百五十箱) times the price of one
+        for m in re.finditer(r"(?P<num>\d{2,7}|[一二两俩三四五六七八九十]*[百千万][一二两三四五六七八九十百千万零]*)" + re.escape(rate.unit), text):
+            if m.end() == rate.mention.start or text[m.end() : m.end() + 1] in ("钱", "价"):
+                continue
+            n = parse_number(m.group("num"))
+            if n is None or n < 2 or rate.mention.approximate or any(s.mention.approximate for s in minus):
+                continue
+            paid, _ = _total(minus) if minus else (Decimal(0), Decimal(0))
+            amount = rate.value * n - paid
+            return ClaimReading(amount, False, spans=tuple(spans)) if amount > 0 else None
         for m in re.finditer(_RANGE_COUNT + re.escape(rate.unit), text):
             if m.end() == rate.mention.start or text[m.end() : m.end() + 1] in ("钱", "价"):
                 continue  # the per-unit figure's own 一车, or 一车钱

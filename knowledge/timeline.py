@@ -182,6 +182,18 @@ def _shift(day: date, length: int, unit: str) -> date:
     return add_months(day, length) if unit == "months" else day + timedelta(days=length)
 
 
+_OTHER_SAYS = re.compile(r"(?:他|她|对方|人家)(?:非|硬|偏|还|却)?(?:说|算|讲)(?!好|定|了算)[^。；！？]{0,16}$")
+
+
+def _said_by_other_side(text: str, events: Sequence[DateEvent], role: str) -> bool:
+    """Whether the date of ``role`` is only the other side's words ("他说到期是9月27号")."""
+    ev = next((e for e in events if e.role == role), None)
+    if ev is None:
+        return False
+    start = ev.mention.start
+    return _OTHER_SAYS.search(text[max(0, start - 20) : start]) is not None
+
+
 def read_story_dates(text: str, today: date, default_role: str, roles: dict[str, list[str]]) -> StoryDates:
     """One date per role (the first said; a later one replaces it only when it makes it exact, e.g. a month
     then the day in it), the due date an agreed term implies, and the last instalment's date."""
@@ -200,6 +212,12 @@ def read_story_dates(text: str, today: date, default_role: str, roles: dict[str,
         by_cue[ev.role] = ev.by_cue
 
     term = _term(text)
+    if term is not None and by_cue.get("due_date", False) and _said_by_other_side(text, events, "due_date"):
+        # "借期半年…他说到期是9月27号，俺说不对": the other side's reckoning is not the agreed term's day
+        by_cue["due_date"] = False
+        out.dates.pop("due_date", None)
+        out.precision.pop("due_date", None)
+        out.ranges.pop("due_date", None)
     if term is not None and not by_cue.get("due_date", False):
         length, unit, at = term
         base = next((ev.mention for ev in reversed(events) if ev.mention.end <= at and ev.role != "due_date"), None)

@@ -1,0 +1,83 @@
+"""Studied classes 'days and sums told in lay words' (table e, round 6): the days ahead (明天, 后天, 大后天), the
+week before last (上上礼拜五), 七夕 / 重阳 / 清明 / 立冬 / 冬至 from the calendar table, an agreed term's day when the
+other side reckons another (民法典第二百零二条), a month's first days as a span; 四块五 is 4.5 yuan, a big count times
+the price of one less what was paid, and repayments told as "还了三回，每回一万". Fresh stories, none from the table."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.assessment import assess
+from knowledge.cn_numbers import find_amounts
+from knowledge.dates import find_dates
+from knowledge.extract import read_amount
+
+TODAY = date(2026, 12, 7)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [
+        ("明天", date(2026, 12, 8)),
+        ("后天", date(2026, 12, 9)),
+        ("大后天", date(2026, 12, 10)),
+        ("上上礼拜三", date(2026, 11, 25)),
+        ("上上周日", date(2026, 11, 29)),
+        ("今年七夕", date(2026, 8, 19)),
+        ("去年重阳节", date(2025, 10, 29)),
+        ("今年清明", date(2026, 4, 5)),
+        ("今年立冬", date(2026, 11, 7)),
+        ("去年冬至", date(2025, 12, 21)),
+    ],
+)
+def test_days_named_in_lay_words(words: str, day: date) -> None:
+    found = find_dates(f"{words}他来过一趟", TODAY)
+    assert found and found[0].value == day and found[0].precision == "day"
+
+
+def test_the_week_before_last_is_a_span() -> None:
+    found = find_dates("上上礼拜他来拿的货", TODAY)
+    assert found and (found[0].value, found[0].last) == (date(2026, 11, 23), date(2026, 11, 29))
+
+
+def test_a_surname_before_a_festival_is_a_name() -> None:
+    assert not find_dates("冯冬至欠俺钱", TODAY)
+
+
+def test_an_agreed_term_wins_over_the_other_sides_reckoning(knowledge: Knowledge) -> None:
+    story = "今年5月31号借给他八千，借条上写着借期四个月，他非说四个月是一百二十天，到期是9月28号"
+    a = assess(knowledge, story, None, TODAY, searcher=None)
+    assert a.facts["due_date"] == "2026-09-30"  # 5-31 + 4 months: September has no 31st (民法典第二百零二条)
+
+
+def test_a_months_first_days_are_a_span(knowledge: Knowledge) -> None:
+    a = assess(knowledge, "上个月初隔壁五金店来俺这拿了三卷电线，一共九百八，说月底结账，到现在也没给", None, TODAY, searcher=None)
+    assert a.facts.get("event_range") == {"from": "2026-11-01", "to": "2026-11-10"}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("一斤三块五", Decimal("3.5")), ("一袋十二块五毛", Decimal("12.5")), ("两块八一瓶", Decimal("2.8"))],
+)
+def test_tenths_after_kuai(text: str, value: Decimal) -> None:
+    assert [a.value for a in find_amounts(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["一百块五个人分了", "换了一块玻璃", "买了三块五花肉"])
+def test_no_tenths_where_a_count_follows(text: str) -> None:
+    assert all(a.value == int(a.value) for a in find_amounts(text))
+
+
+@pytest.mark.parametrize(
+    ("story", "owed"),
+    [
+        ("他从俺这拉走两千四百斤红薯，讲好一斤一块五，当时给了一千，剩下的一直拖着", Decimal("2600")),
+        ("饭店从俺这进了350斤牛肉，一斤三十六块，先给了五千", Decimal("7600")),
+        ("前年借给俺姐夫九万，去年他还了两回，每回两万，剩下的不吭声了", Decimal("50000")),
+        ("卖给他一台三轮车一万二，他给了三次钱，每次两千，后来就不给了", Decimal("6000")),
+    ],
+)
+def test_sums_computed_from_their_parts(story: str, owed: Decimal) -> None:
+    assert read_amount(story, TODAY).amount == owed
