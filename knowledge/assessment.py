@@ -624,6 +624,15 @@ def _jurisdiction(
     return jurisdiction, jr
 
 
+def _event_range(merged: Mapping[str, Any], start_rule: Any) -> dict[str, str] | None:
+    """The key event's span when the story gives it only as one ("过年前"); with no key event dated, the story's
+    first span-dated fact is the event it tells ("上个月初他来赊了两桶机油")."""
+    key_names = [*start_rule.start_facts, *start_rule.event_facts] if start_rule is not None else []
+    return key_event_range(merged, key_names) or key_event_range(
+        merged, [n for n in (merged.get("date_ranges") or {}) if not any(merged.get(k) for k in key_names)]
+    )
+
+
 def assess(
     knowledge: Knowledge,
     text: str,
@@ -650,12 +659,7 @@ def assess(
     amount = _amount(merged)
     merged["claim_amount_yuan"] = float(amount) if amount is not None else None
     # the key event (the day the limitation period runs from) when the story gives it only as a span ("过年前")
-    start_rule = knowledge.limitation.rules.get(spec.limitation)
-    key_names = [*start_rule.start_facts, *start_rule.event_facts] if start_rule is not None else []
-    # no key event dated: the story's first span-dated fact is the event it tells ("上个月初他来赊了两桶机油")
-    event_range = key_event_range(merged, key_names) or key_event_range(
-        merged, [n for n in (merged.get("date_ranges") or {}) if not any(merged.get(k) for k in key_names)]
-    )
+    event_range = _event_range(merged, knowledge.limitation.rules.get(spec.limitation))
     if event_range is not None:
         merged["event_range"] = event_range
     facts_for_rules = {**merged, "status_case": spec.status_case or merged.get("status_case", False)}
@@ -880,7 +884,7 @@ def _routing_stage(
         has_guarantor=guarantee is not None,
     )
     mediation_facts: dict[str, bool] = {m: True for m in routing.matters}
-    for key in ("mediation_willing", "urgency", "status_confirmation"):  # what this stage may have added
+    for key in ("mediation_willing", "urgency", "status_confirmation", "special_procedure"):  # this stage may add
         if isinstance(merged.get(key), bool):
             mediation_facts[key] = merged[key]
     return _Stage(routing, guarantee, preservation_first(merged, knowledge.mediation), mediation_facts)

@@ -243,6 +243,9 @@ def read_fee_kind(cause_kind: FeeKind, text: str, amount: Decimal | None, rules:
     if cause_kind == "other_non_property" and money:
         # 民诉解释第二百零一条: a money claim makes it a property case, whatever else is asked
         return KindReading("property", "money_claim", "要求对方给钱", True)
+    if cause_kind == "ip" and money:
+        # 办法第十三条第（三）项: an IP case with an amount in dispute pays as a property case
+        return KindReading("property", "ip", "知识产权案件有争议金额，按财产案件标准", False)
     return KindReading(cause_kind)
 
 

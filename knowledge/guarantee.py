@@ -28,6 +28,7 @@ from knowledge._base import DATA_DIR, DataModel, Tag, load_model
 from knowledge.cn_numbers import parse_number
 from knowledge.cues import compiled
 from knowledge.dates import DateMention, find_dates
+from knowledge.parties import load_party_words
 from knowledge.routing import Cues, add_months, cn_date
 
 Kind = Literal["一般保证", "连带责任保证"]
@@ -89,7 +90,7 @@ class GuaranteeRules(DataModel):
     general_note: str
     person_is_guarantor: Cues
     guarantor_note: str
-    surnames: str
+    word_surnames: str
     name_frames: list[str]
     period: PeriodRules
     due: DueRules
@@ -135,7 +136,8 @@ def _latest(mention: DateMention) -> date:
 
 
 def _guarantor_name(text: str, rules: GuaranteeRules) -> str | None:
-    name = f"(?P<name>[{rules.surnames}][一-龥]{{1,2}}?)"
+    words = load_party_words()  # the surnames the party reader knows (the frames below make each a name)
+    name = f"(?P<name>[{words.surnames}{words.risky_surnames}{rules.word_surnames}][一-龥]{{1,2}}?)"
     found: list[tuple[int, str]] = []
     for frame in rules.name_frames:
         m = compiled(frame.replace("{name}", name)).search(text)

@@ -36,7 +36,7 @@ import calendar
 import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from string import Template
@@ -181,6 +181,7 @@ class LimitationRules(DataModel):
     learned: str
     who_unknown: str
     range_note: str
+    relayed_note: str
     award: Award
     interruptions: list[Interruption]
     labour_interruptions: list[Interruption]
@@ -547,20 +548,53 @@ def check_limitation(
     yearly = _recurring(case, start, events)
     events += yearly
     period = _Period(years, tag, rules.cap.years if rule.regime == "civil" else None, today)
-    spans: list[Span] = [start] + ([harm] if harm is not None else [])
-    for e in events:
-        spans += [e.when] + ([e.new_due] if e.new_due is not None else [])
-
-    def run(values: Sequence[date]) -> _Run:
-        it = iter(values)
-        s = next(it)
-        h = next(it) if harm is not None else None
-        ats = [_At(e, next(it), next(it) if e.new_due is not None else None) for e in events]
-        return _simulate(s, h, ats, period)
-
     notes = [rules.recurring_note] if yearly else []
-    return _summarise(case, _scenarios(spans, run, today), start, start_label, notes)
 
+    def computed(evs: Sequence[_Event]) -> LimitationResult:
+        spans: list[Span] = [start] + ([harm] if harm is not None else [])
+        for e in evs:
+            spans += [e.when] + ([e.new_due] if e.new_due is not None else [])
+
+        def run(values: Sequence[date]) -> _Run:
+            it = iter(values)
+            s = next(it)
+            h = next(it) if harm is not None else None
+            ats = [_At(e, next(it), next(it) if e.new_due is not None else None) for e in evs]
+            return _simulate(s, h, ats, period)
+
+        return _summarise(case, _scenarios(spans, run, today), start, start_label, notes)
+
+    return _relayed(computed, events, rules, today)
+
+
+
+def _relayed(
+    computed: Callable[[Sequence[_Event]], LimitationResult],
+    events: Sequence[_Event],
+    rules: LimitationRules,
+    today: date,
+) -> LimitationResult:
+    """The result, unless a demand passed on by somebody else (托人捎话) decides it: it counts only if it can be
+    shown to have reached the debtor (时效规定第八条), so then the status is uncertain and both outcomes are said."""
+    result = computed(events)
+    if not any(e.channel == "托人捎话" for e in events):
+        return result
+    without = computed([e for e in events if e.channel != "托人捎话"])
+    if without.status == result.status:
+        return result
+    both = ""
+    if result.deadline and without.deadline:
+        gone = without.deadline < today
+        otherwise = f"已于{cn_day(without.deadline)}届满" if gone else f"到{cn_day(without.deadline)}"
+        both = f"能证明的，期限到{cn_day(result.deadline)}；证明不了的，期限{otherwise}。"
+    head = without.basis.split("按现有信息")[0].split("期限到")[0]
+    return replace(
+        without,
+        status="unknown",
+        deadline=None,
+        basis=head + rules.relayed_note + both + rules.counting.note,
+        deadline_range=Span(without.deadline, result.deadline) if without.deadline and result.deadline else None,
+    )
 
 def _recurring(case: _Case, start: Span, events: Sequence[_Event]) -> list[_Event]:
     """ "每年都去要": a demand every year from the start to the last one told (each inside a running period).

@@ -70,6 +70,7 @@ class MediationRules(DataModel):
     blockers: list[Blocker]
     route_blockers: dict[str, RouteBlocker]
     status_matter: Cues
+    special_matter: Cues
     preservation: Preservation
 
 
@@ -129,6 +130,8 @@ def story_matters(text: str, rules: MediationRules) -> dict[str, bool]:
     found: dict[str, bool] = {}
     if rules.status_matter.hits(text or ""):
         found["status_confirmation"] = True
+    if rules.special_matter.hits(text or ""):
+        found["special_procedure"] = True
     if rules.preservation.cues.hits(text or ""):
         found["urgency"] = True
     return found

@@ -390,7 +390,8 @@ def _per_unit_total(
         if rate.unit not in cues.classifiers:
             continue
         # an exact count with a magnitude (一千二百斤, 1200斤, 三百五十箱) times the price of one
-        for m in re.finditer(r"(?P<num>\d{2,7}|[一二两俩三四五六七八九十]*[百千万][一二两三四五六七八九十百千万零]*)" + re.escape(rate.unit), text):
+        big = r"(?P<num>\d{2,7}|[一二两俩三四五六七八九十]*[百千万][一二两三四五六七八九十百千万零]*)"
+        for m in re.finditer(big + re.escape(rate.unit), text):
             if m.end() == rate.mention.start or text[m.end() : m.end() + 1] in ("钱", "价"):
                 continue
             n = parse_number(m.group("num"))

@@ -53,7 +53,8 @@ def test_an_agreed_term_wins_over_the_other_sides_reckoning(knowledge: Knowledge
 
 
 def test_a_months_first_days_are_a_span(knowledge: Knowledge) -> None:
-    a = assess(knowledge, "上个月初隔壁五金店来俺这拿了三卷电线，一共九百八，说月底结账，到现在也没给", None, TODAY, searcher=None)
+    story = "上个月初隔壁五金店来俺这拿了三卷电线，一共九百八，说月底结账，到现在也没给"
+    a = assess(knowledge, story, None, TODAY, searcher=None)
     assert a.facts.get("event_range") == {"from": "2026-11-01", "to": "2026-11-10"}
 
 

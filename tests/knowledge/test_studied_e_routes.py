@@ -1,11 +1,17 @@
-"""Studied class 'the procedure that follows, told in lay words' (table e, round 6): a first-instance judgment told as
-"一审叫俺赔" and "往上告" is an appeal (民事诉讼法第一百七十一条); a ruling told as "下了个驳回起诉的裁定" is appealed in 10
-days; a court's mediation document signed under pressure is reopened by retrial within six months of taking effect
-(民事诉讼法第二百一十二条; 民诉解释第三百八十二条); a payment order is not for a debtor abroad (民诉解释第四百二十七条
-第一款第（四）项); any bureau's penalty is an administrative act (行政复议法第十一条、第二十条); a pensioner's work and a
-case the labour arbitration commission refused go straight to court (劳动争议解释（一）第三十二条; 劳动争议调解仲裁法
-第二十九条); a child beaten at home is domestic violence a grandparent may seek a protection order for (反家庭暴力法
-第二条、第二十三条第二款). Fresh stories, none from the table."""
+"""Studied class 'the procedure that follows, told in lay words' (table e, round 6).
+
+- a first-instance judgment told as "一审叫俺赔" and "往上告" is an appeal (民事诉讼法第一百七十一条);
+- a ruling told as "下了个驳回起诉的裁定" is appealed in 10 days;
+- a court's mediation document signed under pressure is reopened by retrial within six months of taking effect
+  (民事诉讼法第二百一十二条; 民诉解释第三百八十二条);
+- a payment order is not for a debtor abroad (民诉解释第四百二十七条第一款第（四）项);
+- any bureau's penalty is an administrative act (行政复议法第十一条、第二十条);
+- a pensioner's work and a case the labour arbitration commission refused go straight to court
+  (劳动争议解释（一）第三十二条; 劳动争议调解仲裁法第二十九条);
+- a child beaten at home is domestic violence a grandparent may seek a protection order for
+  (反家庭暴力法第二条、第二十三条第二款).
+
+Fresh stories, none from the table."""
 
 from datetime import date
 
@@ -35,12 +41,14 @@ def test_a_judgment_told_in_lay_words_is_appealed(knowledge: Knowledge, story: s
 
 
 def test_a_ruling_told_in_lay_words_is_appealed_in_ten_days(knowledge: Knowledge) -> None:
-    r = _a(knowledge, "博爱县法院说俺告错人了，下了个驳回起诉的裁定，昨天送到俺家，俺觉得是法院搞错了，还能往上找不").routing
+    story = "博爱县法院说俺告错人了，下了个驳回起诉的裁定，昨天送到俺家，俺觉得是法院搞错了，还能往上找不"
+    r = _a(knowledge, story).routing
     assert r.route == "appeal" and r.deadline_days == 10 and r.deadline_from == "裁定书送达之日"
 
 
 def test_a_mediation_document_signed_under_pressure_is_a_retrial(knowledge: Knowledge) -> None:
-    r = _a(knowledge, "在中站区法院签的那份调解书，当时他们家来了一帮人围着俺，俺是被逼着签的，调解书上个月就生效了，还能翻过来不").routing
+    story = "在中站区法院签的那份调解书，当时他们家来了一帮人围着俺，俺是被逼着签的，调解书上个月就生效了，还能翻过来不"
+    r = _a(knowledge, story).routing
     assert r.route == "retrial"
     assert "二百一十二" in (r.basis or "") and "调解书发生法律效力" in (r.deadline_from or "")
 

@@ -1,0 +1,88 @@
+"""Studied classes of table e (round 6), each with fresh stories: the fee follows the claim (a camera aimed at one's
+door is a privacy claim, 办法第十三条第（二）项第2目; an IP claim with an amount pays as a property case, 第（三）项);
+guarantees told plainly (保三个月; 叫保证人替他还 is a demand; 没去法院告过 is no suit; 民法典第六百九十二条、
+第六百九十三条);
+a registered vehicle asked back has no limitation (民法典第一百九十六条第（二）项); a demand passed on by somebody else
+leaves the limitation uncertain when it decides it (时效规定第八条); assets carted away at night call for preservation
+first (民事诉讼法第一百零三条、第一百零四条); a special procedure is not mediated (民诉解释第一百四十三条)."""
+
+from datetime import date
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.assessment import Assessment, assess
+
+TODAY = date(2026, 12, 7)
+
+
+def _a(knowledge: Knowledge, story: str) -> Assessment:
+    return assess(knowledge, story, None, TODAY, searcher=None)
+
+
+def test_a_camera_aimed_at_ones_door_is_a_privacy_claim(knowledge: Knowledge) -> None:
+    story = "后邻在他墙上装了个监控探头，正对着俺家院子，俺媳妇在院里洗澡晾衣服都录得清清楚楚，俺就要他把探头挪走"
+    fee = _a(knowledge, story).fee
+    assert fee.kind == "personality" and fee.range_yuan == [100, 500]
+
+
+def test_an_ip_claim_with_an_amount_pays_as_property(knowledge: Knowledge) -> None:
+    story = "俺画的一幅太行山水画，叫一家茶叶公司印在他们茶叶盒上卖了，没问过俺，俺要他赔三万"
+    fee = _a(knowledge, story).fee
+    assert fee.kind == "property" and fee.acceptance_fee_yuan == 550
+
+
+@pytest.mark.parametrize(
+    ("story", "end", "open_"),
+    [
+        (
+            "借给老孟六万，他表哥魏长胜在借条上写着承担连带责任，只保一年，2025年10月8号到期，老孟一直没还，俺今年没找过魏长胜",
+            "2026-10-08",
+            False,
+        ),
+        (
+            "借给小谷五万，借条上他二舅吕德旺写着承担连带保证责任，2026年7月1号到期，俺10月20号发微信叫吕德旺替他还钱",
+            "2027-01-01",
+            True,
+        ),
+    ],
+)
+def test_guarantees_told_plainly(knowledge: Knowledge, story: str, end: str, open_: bool) -> None:
+    g = _a(knowledge, story).guarantee
+    assert g is not None and g.kind == "连带责任保证"
+    assert g.period_end == date.fromisoformat(end) and g.claim_open is open_
+
+
+def test_no_suit_against_the_debtor_releases_a_general_guarantor(knowledge: Knowledge) -> None:
+    story = "借给老常四万，借条下面签了个保证人柴树林，2026年1月20号到期，老常没还，俺打电话催过老常几回，没去法院告过"
+    g = _a(knowledge, story).guarantee
+    assert g is not None and g.kind == "一般保证" and g.period_end == date(2026, 7, 20) and g.claim_open is False
+    assert g.guarantor == "柴树林"
+
+
+def test_a_registered_vehicle_asked_back_has_no_limitation(knowledge: Knowledge) -> None:
+    story = "俺名下有辆小货车，登记证在俺手里，2018年借给俺表弟跑运输，到现在都不还给俺，这么多年了还能要回来不"
+    assert _a(knowledge, story).limitation.status == "not_applicable"
+
+
+def test_a_demand_passed_on_by_somebody_else_leaves_it_open(knowledge: Knowledge) -> None:
+    story = "他欠俺两万，2023年3月1号就该还，前年年底俺托村长给他捎过话让他还钱，俺自己一直没找过他"
+    lim = _a(knowledge, story).limitation
+    assert lim.status == "unknown" and "捎话" in lim.basis
+
+
+def test_a_demand_made_oneself_still_interrupts(knowledge: Knowledge) -> None:
+    story = "他欠俺两万，2023年3月1号就该还，2025年12月20号俺发微信跟他要过钱，他说再宽限宽限"
+    assert _a(knowledge, story).limitation.status == "in_time"
+
+
+def test_assets_carted_away_at_night_call_for_preservation_first(knowledge: Knowledge) -> None:
+    story = "他欠俺十五万工程款不给，听说他这几天连夜往外运仓库里的钢材，俺想先叫法院把他的东西封住，再去告他"
+    a = _a(knowledge, story)
+    assert a.preservation.first is True and a.fee.preservation_fee_yuan == 1270
+
+
+def test_a_special_procedure_is_not_mediated(knowledge: Knowledge) -> None:
+    story = "老赵借俺十万，拿他的小轿车给俺办了抵押，到期不还，俺想直接申请法院把抵押的车拍卖了，这要先调解吗"
+    m = _a(knowledge, story).mediation
+    assert m.suitable is False and m.required_before_filing is False
