@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint typecheck eval-legal eval-retrieval eval-outcomes eval-similar bench-retrieval eval-causes bench ingest clean-data chromium
+.PHONY: run test install fonts lint typecheck eval-legal eval-retrieval eval-outcomes eval-similar bench-retrieval eval-causes bench ingest clean-data chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,15 +18,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Start the bot (/wechat, /chat), the assessment API and the workbench on http://127.0.0.1:8000
-run: install
+run: install fonts
 	HF_HUB_OFFLINE=1 $(VENV)/bin/uvicorn server:create_app --factory --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
 chromium:
 	@bash scripts/ensure-chromium.sh
 
+## The CJK font the complaint's PDF embeds (Debian's fonts-noto-cjk)
+fonts:
+	@bash scripts/ensure-fonts.sh
+
 ## The gates, then the whole test suite (PostgreSQL tests run when TEST_DATABASE_URL's server answers;
 ## REQUIRE_POSTGRES=1 makes them mandatory, REQUIRE_BROWSER=1 likewise for the browser tests)
-test: install chromium lint typecheck
+test: install fonts chromium lint typecheck
 	HF_HUB_OFFLINE=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -262,7 +262,7 @@ def ask_form_field(ctx: StepContext, c: Consultation, *before: str) -> Step:
         return Step(S.FILING_FORM, Outgoing.of(*before, slot.question), c.replace(asking=slot.name))
     c = c.replace(asking=None)
     summary = guidance.render_filing_summary(ctx, c)
-    return Step(S.FILING_CONFIRM, Outgoing.of(*before, summary, quick=_quick("confirm", "cancel")), c)
+    return Step(S.FILING_CONFIRM, Outgoing.of(*before, summary, quick=_quick("confirm", "edit", "cancel")), c)
 
 
 # ------------------------------------------------------------------------------------ state handlers
@@ -373,13 +373,31 @@ def _filing_form(ctx: StepContext, c: Consultation) -> Step:
     return ask_form_field(ctx, c.replace(form=form), *before)
 
 
+EDITING = "edit"  # FILING_CONFIRM's ``asking`` after 修改: the next reply names the one field to change
+
+
 def _filing_confirm(ctx: StepContext, c: Consultation) -> Step:
+    """确认 hands the filing off. 修改 changes ONE field, the others kept: "修改" shows the numbered fields and the
+    next reply picks one ("3"), or the reply names it at once ("修改3", "修改手机号"); its question is asked, and
+    the summary comes back. A correction typed here ("手机号输错了 是139…") changes that field straight away."""
     words = prompts.commands()
     answer = norm(ctx.text)
     if answer in words.affirm or answer.startswith(words.confirm):
         return hand_off(ctx, c, "filing")
+    slot = guidance.form_field_named(ctx, ctx.text, by_number=c.asking == EDITING)
+    if slot is not None:
+        return Step(S.FILING_FORM, Outgoing.of(slot.question), c.replace(asking=slot.name))
+    fixed = contact.form_correction(ctx.text)
+    if fixed is not None:
+        try:
+            value = ctx.services.knowledge.answer_form_field(fixed[0], fixed[1])
+        except InputError as err:
+            return _stay(ctx, c, Outgoing.of(err.user_message))
+        form = {**guidance.readable_form(ctx, c), fixed[0]: guidance.seal_form_value(ctx, fixed[0], value)}
+        return ask_form_field(ctx, c.replace(form=form), say("corrected"))
     if answer in words.edit:
-        return ask_form_field(ctx, c.replace(form={}))
+        quick = tuple(str(i) for i in range(1, len(guidance.form_fields(ctx)) + 1))
+        return _stay(ctx, c.replace(asking=EDITING), Outgoing.of(guidance.edit_menu(ctx), quick=quick))
     return _stay(ctx, c, Outgoing.of(say("filing_confirm_again"), quick=_quick("confirm", "edit", "cancel")))
 
 

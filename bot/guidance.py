@@ -21,6 +21,7 @@ from bot import handoff
 from bot.consultation import Consultation
 from bot.handoff import HandoffKind
 from bot.render import render_assessment
+from casework import pleading
 from core.pii import PiiCipher, mask_id, mask_phone
 from knowledge.errors import InputError
 from knowledge.extract import is_correction
@@ -272,18 +273,76 @@ def next_form_field(ctx: StepContext, c: Consultation) -> Slot | None:
     return ctx.services.knowledge.next_form_field(c.form, c.facts)
 
 
+def form_fields(ctx: StepContext) -> list[Slot]:
+    """The filing form's fields in their order (the numbers the summary and the edit menu show)."""
+    return list(ctx.services.knowledge.slots.form)
+
+
+def _filing(ctx: StepContext, c: Consultation) -> handoff.Filing | None:
+    try:
+        return handoff.filing(
+            cause=c.cause, story=c.story, facts=dict(c.facts), assessment=c.assessment, form=open_form(ctx, c.form)
+        )
+    except handoff.HandoffRefusedError:
+        return None  # a value the hand-off will refuse, with its reason, on 确认
+
+
 def render_filing_summary(ctx: StepContext, c: Consultation) -> str:
+    """The form read back, each field numbered (修改 takes the number), then what the complaint will ask the court
+    for and the court it is addressed to."""
     form = open_form(ctx, c.form)
-    return say(
-        "filing_summary",
-        plaintiff=form.get("plaintiff_name", ""),
-        id_number=mask_id(form.get("plaintiff_id", "")),
-        phone=mask_phone(form.get("plaintiff_phone", "")),
-        address=form.get("plaintiff_address", ""),
-        defendant=form.get("defendant_name") or c.facts.get("other_party_name", ""),
-        defendant_address=form.get("defendant_address", ""),
-        claims=form.get("claims", ""),
-    )
+    made = _filing(ctx, c)
+    shown = {
+        "plaintiff_id": mask_id(form.get("plaintiff_id", "")),
+        "plaintiff_phone": mask_phone(form.get("plaintiff_phone", "")),
+    }
+    if made is not None and made.defendants:
+        shown.setdefault("defendant_name", "、".join(p.name for p in made.defendants))
+        addresses = [f"{p.name}：{p.address}" for p in made.defendants if p.address]
+        if len(made.defendants) > 1:
+            shown.setdefault("defendant_address", "；".join(addresses) or "")
+    unset = say("filing_value_missing")
+    lines = [
+        f"{i}. {slot.label}：{shown.get(slot.name, form.get(slot.name, '')) or unset}"
+        for i, slot in enumerate(form_fields(ctx), 1)
+    ]
+    requests, court = "", ctx.services.knowledge.court_name
+    if made is not None:
+        requests = "\n".join(f"（{i}）{claim}" for i, claim in enumerate(made.pleading.claims, 1))
+        addressee = pleading.addressee(c.assessment, court)
+        court = addressee.court
+        if addressee.elsewhere:
+            requests += "\n" + say("filing_court_elsewhere", court=court)
+        number = next((i for i, f in enumerate(form_fields(ctx), 1) if f.name == "defendant_address"), None)
+        if number and len(made.defendants) > 1 and any(p.address is None for p in made.defendants):
+            requests += "\n" + say("filing_defendant_address_missing", number=number)
+    return say("filing_summary", fields="\n".join(lines), requests=requests, court=court)
+
+
+def edit_menu(ctx: StepContext) -> str:
+    """修改: which field? Each by its number."""
+    fields = "\n".join(f"{i}. {slot.label}" for i, slot in enumerate(form_fields(ctx), 1))
+    return say("filing_edit_which", fields=fields)
+
+
+def form_field_named(ctx: StepContext, text: str, *, by_number: bool) -> Slot | None:
+    """The form field a reply to the summary names: "修改3" / "3" (``by_number``: after the edit menu, or with 修改
+    in front), "修改手机号", "改一下被告住址"; None when it names none."""
+    words = prompts.commands()
+    rest = norm(text)
+    edited = False
+    for verb in sorted(words.edit, key=len, reverse=True):
+        if rest.startswith(verb):
+            rest, edited = rest[len(verb) :].removeprefix("一下").removeprefix("第"), True
+            break
+    fields = form_fields(ctx)
+    number = rest.removesuffix("项").removesuffix("个")
+    if number.isdigit() and (by_number or edited) and 1 <= int(number) <= len(fields):
+        return fields[int(number) - 1]
+    if not edited:
+        return None
+    named = next((f for f, cues in words.contact.form_fields.items() if any(cue in rest for cue in cues)), None)
+    return next((slot for slot in fields if slot.name == named), None)
 
 
 # ------------------------------------------------------------------------------------------ hand-off
@@ -309,6 +368,7 @@ def handoff_request(
         form=open_form(ctx, c.form),
         area=area,
         question=c.ticket_question,
+        story=c.story,
     )
 
 

@@ -13,18 +13,20 @@ port refuses what casework refuses (the effects take the same edge).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from sqlalchemy.orm import Session
 
 import prompts
+from casework import pleading
 from casework.errors import HandoffError
-from casework.service import Applicant, EvidenceItem, HandoffRequest, Party, RecordRef
+from casework.links import PDF_SUFFIX
+from casework.parties import defendant_addresses, defendant_names, party_kind
+from casework.service import Applicant, HandoffRequest, Party, RecordRef
 
 HandoffKind = Literal["referral", "filing", "ticket"]
 RecordAction = Literal["resubmit", "withdraw"]  # what a person may do to their own record from the chat
-
-COMPANY_WORDS = ("公司", "有限", "集团", "银行", "物业", "中心", "学校", "医院", "商行", "合作社", "厂")
 
 
 class HandoffRefusedError(Exception):
@@ -53,18 +55,67 @@ class HandoffPort(Protocol):
         ...
 
 
-def _party(name: str | None, address: str | None) -> Party | None:
-    if not name:
-        return None
-    kind: Literal["person", "company"] = "company" if any(w in name for w in COMPANY_WORDS) else "person"
-    return Party(name=name, kind=kind, address=address or None)
+def defendants(form: dict[str, Any], facts: dict[str, Any], assessment: dict[str, Any] | None) -> list[Party]:
+    """The defendants of a filing, in order: the names the form gives (several allowed), else the one the story
+    named and the others the assessment read as defendants; each with the address the form gives for them.
+    Raises casework's ``ValidationError`` for a name it refuses."""
+    if form.get("defendant_name"):
+        names = defendant_names(str(form["defendant_name"]))
+    else:
+        read = ((assessment or {}).get("parties") or {}).get("defendants") or []
+        first = facts.get("other_party_name")
+        names = list(dict.fromkeys([str(n) for n in ([first] if first else []) + list(read) if n]))
+    addresses = defendant_addresses(str(form.get("defendant_address") or facts.get("other_party_address") or ""), names)
+    return [Party(name=name, kind=party_kind(name), address=addresses.get(name)) for name in names]
 
 
-def _evidence(facts: dict[str, Any]) -> list[EvidenceItem]:
-    held = facts.get("evidence") or []
-    if isinstance(held, str):
-        held = [held]
-    return [EvidenceItem(name=str(item), source="原告持有") for item in held if str(item).strip()]
+@dataclass(frozen=True)
+class Filing:
+    """A filing's parties and the complaint's words, as the form and the consultation give them."""
+
+    applicant: Applicant | None
+    defendants: list[Party]
+    pleading: pleading.Pleading
+
+
+def filing(
+    *,
+    cause: str | None,
+    story: str,
+    facts: dict[str, Any],
+    assessment: dict[str, Any] | None,
+    form: dict[str, Any],
+) -> Filing:
+    """The parties (validated) and the complaint's claims, facts and reasons and evidence, composed from the
+    structured facts (:func:`casework.pleading.compose`). Raises ``HandoffRefusedError`` for a bad ID, phone or
+    name."""
+    applicant, parties = _parties(form, facts, assessment)
+    words = pleading.compose(
+        cause=cause,
+        facts=facts,
+        assessment=assessment,
+        claims_text=str(form.get("claims") or ""),
+        story=story,
+        defendants=[p.name for p in parties],
+    )
+    return Filing(applicant, parties, words)
+
+
+def _parties(
+    form: dict[str, Any], facts: dict[str, Any], assessment: dict[str, Any] | None
+) -> tuple[Applicant | None, list[Party]]:
+    try:
+        applicant = None
+        if form.get("plaintiff_name"):
+            applicant = Applicant(
+                name=form["plaintiff_name"],
+                id_number=form.get("plaintiff_id"),
+                phone=form.get("plaintiff_phone"),
+                address=form.get("plaintiff_address"),
+            )
+        return applicant, defendants(form, facts, assessment)
+    except HandoffError as err:  # casework.errors.ValidationError: a bad ID, phone or name
+        raise HandoffRefusedError(err.user_message) from err
 
 
 def handoff_request(
@@ -81,26 +132,20 @@ def handoff_request(
     form: dict[str, Any],
     area: str | None = None,
     question: str | None = None,
+    story: str = "",
 ) -> HandoffRequest:
     """The casework request for one hand-off from the dialog's data: ``form`` holds the filing form's clear
     values (``plaintiff_name``, ``plaintiff_id``, ``plaintiff_phone``, ``plaintiff_address``, ``defendant_name``,
-    ``defendant_address``, ``claims``); ``question`` is what a ticket asks a human. Raises
+    ``defendant_address``, ``claims``); ``question`` is what a ticket asks a human; ``story`` the person's own
+    account (a filing's complaint reads an agreed interest rate from it). For a filing, the complaint's claims,
+    facts and reasons and evidence are composed from the structured facts (:func:`filing`). Raises
     ``HandoffRefusedError`` when the form's values do not make valid parties (casework's validators)."""
-    applicant = None
-    try:
-        if form.get("plaintiff_name"):
-            applicant = Applicant(
-                name=form["plaintiff_name"],
-                id_number=form.get("plaintiff_id"),
-                phone=form.get("plaintiff_phone"),
-                address=form.get("plaintiff_address"),
-            )
-        defendant = _party(
-            form.get("defendant_name") or facts.get("other_party_name"),
-            form.get("defendant_address") or facts.get("other_party_address"),
-        )
-    except HandoffError as err:  # casework.errors.ValidationError: a bad ID, phone or name
-        raise HandoffRefusedError(err.user_message) from err
+    is_filing = kind == "filing"
+    if is_filing:
+        made = filing(cause=cause, story=story, facts=facts, assessment=assessment, form=form)
+        applicant, parties, words = made.applicant, made.defendants, made.pleading
+    else:
+        (applicant, parties), words = _parties(form, facts, assessment), None
     summary = summary or (question or "")
     if kind == "ticket" and question and question not in summary:
         summary = f"{question}\n（咨询经过：{summary}）" if summary else question
@@ -115,17 +160,24 @@ def handoff_request(
         assessment=assessment,
         consent=consent,
         applicant=applicant,
-        defendant=defendant,
+        defendant=parties[0] if parties else None,
+        co_defendants=parties[1:] if is_filing else [],
         area=area,
-        claims=[form["claims"]] if form.get("claims") else [],
-        evidence=_evidence(facts) if kind == "filing" else [],
+        claims=words.claims if words else [],
+        facts_and_reasons=words.facts_and_reasons if words else None,
+        evidence=words.evidence if words else [],
     )
 
 
 def ref_text(ref: RecordRef, base_url: str) -> str:
     """What the person reads about one record: casework's line (on creation its reply, naming the committee
     and the next steps; otherwise its status) and, for a filing, the link to the complaint draft (``base_url`` +
-    its path; with no ``base_url`` the path alone, which the chat route completes from the request)."""
+    its path; with no ``base_url`` the path alone, which the chat route completes from the request), as DOCX and as
+    PDF, and the court to file at when the assessment found this court is not competent."""
     if not ref.download_path:
         return ref.message
-    return ref.message + "\n" + prompts.load("handoff_complaint_link", url=base_url.rstrip("/") + ref.download_path)
+    url = base_url.rstrip("/") + ref.download_path
+    text = ref.message + "\n" + prompts.load("handoff_complaint_link", url=url, pdf_url=url + PDF_SUFFIX)
+    if ref.file_at:
+        text += "\n" + prompts.load("handoff_file_elsewhere", court=ref.file_at)
+    return text

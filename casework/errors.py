@@ -14,7 +14,8 @@ Hierarchy (catch the narrowest one you can handle)::
     │   └── TransitionInputError   the action is allowed but its form is incomplete (reason missing…) (422)
     ├── AuthenticationFailed       wrong user name or password, or a disabled account (401)
     ├── StaffError                 a staff account cannot be created or changed (400)
-    └── ConfigError                a casework data file (lifecycles, directory) is invalid; stops start-up (500)
+    ├── ConfigError                a casework data file (lifecycles, directory) is invalid; stops start-up (500)
+    └── DocumentUnavailable        the complaint's PDF cannot be drawn here (no CJK font installed) (503)
 
 Every error has ``user_message``: polite Chinese that may be shown as is (to a litigant for ``HandoffError``
 subclasses, to staff for the others). The English ``str(exc)`` is for logs and never holds an ID or phone
@@ -107,3 +108,8 @@ class StaffError(CaseworkError):
 class ConfigError(CaseworkError):
     status = 500
     default_user_message = "系统配置有误，请联系管理员。"
+
+
+class DocumentUnavailable(CaseworkError):
+    status = 503
+    default_user_message = "起诉状的PDF版暂时无法生成，请先下载Word版，或稍后再试。"

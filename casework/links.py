@@ -1,11 +1,11 @@
 """Download links for the person's complaint draft (no login, no path from the user).
 
-A link is ``/workbench/c/<token>``; the token is signed with ``SESSION_SECRET`` (itsdangerous, salted, timed)
-and carries the record id and the record's own ``download_key``: 16 random bytes made when the filing is created
-and kept only in the database. Knowing the secret (or a sequential id) is therefore not enough to make a link:
-one must also have read the person's own link. A link ends when it expires (30 days; "查询进度" gives a fresh
-one), and as soon as the record is withdrawn. The server prefixes the path with its public address when it sends
-the link in the chat.
+A link is ``/workbench/c/<token>`` (the DOCX; ``…/pdf`` the same complaint as a PDF); the token is signed with
+``SESSION_SECRET`` (itsdangerous, salted, timed) and carries the record id and the record's own ``download_key``:
+16 random bytes made when the filing is created and kept only in the database. Knowing the secret (or a sequential
+id) is therefore not enough to make a link: one must also have read the person's own link. A link ends when it
+expires (30 days; "查询进度" gives a fresh one), and as soon as the record is withdrawn. The server prefixes the path
+with its public address when it sends the link in the chat.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from casework.models import CaseRecord
 SALT = "complaint-download"
 MAX_AGE_S = 30 * 24 * 3600
 PATH_PREFIX = "/workbench/c/"
+PDF_SUFFIX = "/pdf"  # the same complaint as a PDF: ``/workbench/c/<token>/pdf``
 WITHDRAWN = "withdrawn"  # the lifecycles' state of a withdrawn record: its links end
 _INVALID = "下载链接无效。"
 

@@ -174,6 +174,54 @@ class EvidenceItem(BaseModel):
     note: str | None = None
 
 
+# ------------------------------------------------------------------------- the defendants named in the form
+
+COMPANY_WORDS = ("公司", "有限", "集团", "银行", "物业", "中心", "学校", "医院", "商行", "合作社", "厂")
+
+
+def party_kind(name: str) -> Literal["person", "company"]:
+    """A party named like an organisation (公司, 银行, 物业 …) is a company; anyone else a natural person."""
+    return "company" if any(w in name for w in COMPANY_WORDS) else "person"
+
+
+_LIST = re.compile(r"[、，,；;/]+")
+_JOINED = re.compile(r"(?<=\S{2})(?:和|及|与|以及)(?=\S{2})")
+_ADDRESS_LEAD = re.compile(r"^(的)?(住址|地址|住所地)?(是|为)?(住在|住|在)?[：:，,\s]*")
+
+
+def defendant_names(text: str) -> list[str]:
+    """The defendants the form's answer names: "王五、赵六", "王五和某某公司", "王五 赵六" — split only where
+    each part is a name of two characters or more (张和平 stays one name)."""
+    names: list[str] = []
+    text = text.strip()
+    if not any(w in text for w in COMPANY_WORDS):  # "王五 赵六"; a company's name may hold a space
+        text = re.sub(r"\s+", "、", text)
+    for piece in _LIST.split(text):
+        parts = _JOINED.split(piece) if piece else []
+        if len(parts) > 1 and all(len(p) >= 2 for p in parts):
+            names.extend(parts)
+        elif piece:
+            names.append(piece)
+    return list(dict.fromkeys(n.strip(" 。.：:") for n in names if n.strip(" 。.：:")))
+
+
+def defendant_addresses(text: str, names: list[str]) -> dict[str, str]:
+    """Each defendant's address from one answer: "王五住焦作市…；赵六：新城街道…" gives each theirs; an answer
+    naming none of them is the first defendant's address."""
+    if not text:
+        return {}
+    found = sorted((text.find(n), n) for n in names if n in text)
+    if len(names) < 2 or not found:
+        return {names[0]: text} if names else {}
+    out = {}
+    for i, (start, name) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        address = _ADDRESS_LEAD.sub("", text[start + len(name) : end]).strip(" ；;，,。")
+        if address:
+            out[name] = address
+    return out
+
+
 def to_row(
     role: Literal["plaintiff", "defendant"], p: Applicant | Party, cipher: PiiCipher, today: date | None = None
 ) -> CaseParty:

@@ -45,6 +45,7 @@ class RecordRef(BaseModel):
     download_path: str | None = None  # filings: signed path of the complaint DOCX (prefix with the public URL)
     created: bool = False  # False when an existing record was returned (duplicate message)
     notices: list[str] = []  # 查询进度: the notices sent to the person about it, oldest first (the latest few)
+    file_at: str | None = None  # filings: the competent court, when the assessment found it is not this one
 
 
 def mask_deep(value: Any) -> Any:
@@ -157,6 +158,7 @@ def to_ref(
     created: bool = False,
     download_path: str | None = None,
     notices: list[str] | None = None,
+    file_at: str | None = None,
 ) -> RecordRef:
     lc = lifecycle(record.kind)
     return RecordRef(
@@ -173,4 +175,5 @@ def to_ref(
         download_path=download_path,
         created=created,
         notices=notices or [],
+        file_at=file_at,
     )

@@ -44,6 +44,7 @@ from casework.machine import Kind, lifecycle
 from casework.models import CaseEvent, CaseRecord, DisputeKey, StaffUser
 from casework.notify import FanoutNotifier, Notifier, RecordingNotifier, person_notices, take_unseen
 from casework.parties import Applicant, EvidenceItem, Party, dispute_keys, to_row
+from casework.pleading import addressee
 from casework.records import RecordRef, find_by_ref, insert_record, to_ref
 from casework.workflow import Actor, apply_transition, render, text_context
 from core.audit import audit
@@ -85,6 +86,7 @@ class HandoffRequest(BaseModel):
     consent: bool = False  # the person's consent (a mediation referral needs it)
     applicant: Applicant | None = None
     defendant: Party | None = None
+    co_defendants: list[Party] = Field(default_factory=list)  # filings: the further defendants, in order
     area: str | None = None  # street/township, for assigning a mediation committee
     claims: list[str] = Field(default_factory=list)  # 诉讼请求, for the complaint draft
     facts_and_reasons: str | None = None  # 事实与理由; default: the summary
@@ -165,6 +167,7 @@ def create_handoff(
     _check_request(req)
     plaintiff = to_row("plaintiff", req.applicant, cipher, now.date()) if req.applicant else None
     defendant = to_row("defendant", req.defendant, cipher, now.date()) if req.defendant else None
+    others = [to_row("defendant", p, cipher, now.date()) for p in req.co_defendants] if defendant else []
     if kind == Kind.FILING:
         keys = dispute_keys(
             settings.pii_key,
@@ -198,7 +201,7 @@ def create_handoff(
         consent=req.consent,
         area=req.area,
         group_id=group_id,
-        parties=[p for p in (plaintiff, defendant) if p is not None],
+        parties=[p for p in (plaintiff, defendant, *others) if p is not None],
     )
     actor = f"{req.channel}:{req.user_id}"
     record, created = insert_record(
@@ -226,7 +229,11 @@ def _ref_for_person(
     lc = lifecycle(record.kind)
     message = render(lc.on_create.reply, text_context(record, lc)) if created else None
     path = download_path(settings.session_secret, record)
-    return to_ref(record, now=now, message=message, created=created, download_path=path, notices=notices)
+    to = addressee(record.assessment, "") if record.kind == Kind.FILING else None
+    file_at = to.court if to is not None and to.elsewhere else None
+    return to_ref(
+        record, now=now, message=message, created=created, download_path=path, notices=notices, file_at=file_at
+    )
 
 
 def records_for_user(

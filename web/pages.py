@@ -20,8 +20,9 @@ from app.notify import LOCAL_PREFIXES
 from bot.wechat.outbox import deliveries
 from casework import access
 from casework.complaint import build_draft, document_lines, missing_items, render_docx
+from casework.complaint_pdf import render_pdf
 from casework.errors import PermissionDenied, TransitionInputError
-from casework.links import open_download
+from casework.links import PDF_SUFFIX, open_download
 from casework.machine import Kind, lifecycle
 from casework.models import CaseRecord
 from casework.notify import record_notices
@@ -336,31 +337,56 @@ def reveal(request: Request, record_id: int, form: Annotated[FormData, Depends(c
     return response
 
 
-def _docx_response(record: CaseRecord, court: str, cipher: PiiCipher) -> Response:
-    data = render_docx(build_draft(record, court, cipher), date.today())
-    name = f"起诉状-{record.ref}.docx"
+PDF = "application/pdf"
+FORMATS = {"docx": DOCX, "pdf": PDF}
+
+
+def _complaint_response(record: CaseRecord, court: str, cipher: PiiCipher, fmt: str) -> Response:
+    """The complaint of ``record`` as a DOCX or PDF download (clear ID and phone: the caller may see them)."""
+    draft = build_draft(record, court, cipher)
+    data = render_docx(draft, date.today()) if fmt == "docx" else render_pdf(draft, date.today())
+    name = f"起诉状-{record.ref}.{fmt}"
     return Response(
         data,
-        media_type=DOCX,
+        media_type=FORMATS[fmt],
         headers={
             "Content-Disposition": (
-                f"attachment; filename=\"complaint-{record.ref}.docx\"; filename*=UTF-8''{quote(name)}"
+                f"attachment; filename=\"complaint-{record.ref}.{fmt}\"; filename*=UTF-8''{quote(name)}"
             ),
             "Cache-Control": "no-store",
         },
     )
 
 
-@router.get("/records/{record_id}/complaint.docx")
-def complaint_download(request: Request, record_id: int) -> Response:
+def _staff_download(request: Request, record_id: int, fmt: str) -> Response:
     settings = app_settings(request)
     with unit_of_work(factory(request)) as db:
         staff = current_staff(request, db)
         record = get_record(db, staff, record_id)
         if not access.can_download_complaint(staff, record):
             raise PermissionDenied(f"{staff.role} may not download complaints", "只有立案庭可以下载起诉状。")
-        audit(db, staff.actor, "complaint.download", record.ref)  # the document holds clear ID and phone numbers
-        response = _docx_response(record, court_name(request), PiiCipher(settings.pii_key))
+        # the document holds clear ID and phone numbers
+        audit(db, staff.actor, "complaint.download", record.ref, format=fmt)
+        response = _complaint_response(record, court_name(request), PiiCipher(settings.pii_key), fmt)
+    return response
+
+
+@router.get("/records/{record_id}/complaint.docx")
+def complaint_download(request: Request, record_id: int) -> Response:
+    return _staff_download(request, record_id, "docx")
+
+
+@router.get("/records/{record_id}/complaint.pdf")
+def complaint_download_pdf(request: Request, record_id: int) -> Response:
+    return _staff_download(request, record_id, "pdf")
+
+
+def _person_download(request: Request, token: str, fmt: str) -> Response:
+    settings = app_settings(request)
+    with unit_of_work(factory(request)) as db:
+        record = open_download(db, settings.session_secret, token)
+        audit(db, f"{record.channel}:{record.user_id}", "complaint.download", record.ref, format=fmt)
+        response = _complaint_response(record, court_name(request), PiiCipher(settings.pii_key), fmt)
     return response
 
 
@@ -368,12 +394,13 @@ def complaint_download(request: Request, record_id: int) -> Response:
 def person_download(request: Request, token: str) -> Response:
     """The person's own complaint draft, through the link sent in the chat (no login; casework.links checks the
     signature, the record's own key and that the record is not withdrawn)."""
-    settings = app_settings(request)
-    with unit_of_work(factory(request)) as db:
-        record = open_download(db, settings.session_secret, token)
-        audit(db, f"{record.channel}:{record.user_id}", "complaint.download", record.ref)
-        response = _docx_response(record, court_name(request), PiiCipher(settings.pii_key))
-    return response
+    return _person_download(request, token, "docx")
+
+
+@router.get("/c/{token}" + PDF_SUFFIX)
+def person_download_pdf(request: Request, token: str) -> Response:
+    """The same complaint as a PDF (same link, same checks): it opens on any phone without an office suite."""
+    return _person_download(request, token, "pdf")
 
 
 @router.get("/notifications", response_class=HTMLResponse)

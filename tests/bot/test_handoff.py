@@ -66,7 +66,12 @@ def test_the_filing_form_becomes_casework_parties() -> None:
     req = _request()
     assert req.applicant is not None and req.applicant.name == "李四" and req.applicant.id_number == ID_A
     assert req.defendant is not None and req.defendant.kind == "company"
-    assert req.claims == ["判令被告退还押金3000元"]
+    # the complaint's claims are composed, not the form's words: the sum in figures and capitals, then the costs
+    assert req.claims == [
+        "判令被告焦作某某物业有限公司支付原告款项人民币3,000元（大写：叁仟元整）。",
+        "本案诉讼费用由被告承担。",
+    ]
+    assert req.facts_and_reasons and "物业公司不退押金" not in req.facts_and_reasons
     assert [e.name for e in req.evidence] == ["收据"]
 
 

@@ -127,7 +127,10 @@ def test_record_page_shows_summary_intake_similar_cases_complaint_history(browse
     facts = fact_rows(page)
     assert ("涉及金额（元）", "50,000") in facts and ("借款日期", "2024年3月") in facts
     doc = page.select_one("div.doc").text
-    assert "民事起诉状" in doc and "判令被告归还借款50000元" in doc and "人民法院在线服务" in doc
+    assert "民事起诉状" in doc and "人民法院在线服务" in doc
+    # the claims and the facts are composed from the structured facts, never the person's chat text
+    assert "判令被告王五归还原告借款本金人民币50,000元（大写：伍万元整）" in doc
+    assert "催了几次" not in doc and "alert(1)" not in doc and "此致河南省焦作市山阳区人民法院" in doc
     assert "尚缺" in page.select_one("div.warn").text  # e.g. ethnicity, occupation
     assert [li.find("strong").text for li in page.select("ol.history li")] == ["创建"]
     assert ID_A not in r.text and PHONE_A not in r.text
