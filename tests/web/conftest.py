@@ -318,3 +318,12 @@ def records(
         out["ticket"] = create_handoff(s, petition_request("m-ticket"), notifier, settings=settings).id
         s.commit()
     return out
+
+
+@pytest.fixture
+def litigant(
+    factory: sessionmaker[Session], settings: Settings, notifier: RecordingNotifier, kb: Knowledge
+) -> Litigant:
+    """One person on WeChat talking to the dialog engine as the server builds it, on this test's database (the
+    records they hand off are the ones the ``app`` fixture's workbench and download links serve)."""
+    return Litigant(chat_engine(factory, settings, notifier, kb))

@@ -445,3 +445,90 @@ def test_chat_page_carries_a_litigant_from_story_to_a_mediation_referral(server:
         ).all()
     engine.dispose()
     assert [tuple(r) for r in rows] == [("referral", "民间借贷纠纷", "web")], rows
+
+
+# What the filing form asks (a piece of each question) → what the person types on the phone.
+FILING_ANSWERS = {
+    "起诉状中的原告": "李四",
+    "身份证号码": ID_A,
+    "您的手机号码": PHONE_A,
+    "请输入您的住址": "焦作市山阳区焦东街道",
+    "叫什么名字": "王五",
+    "对方的住址": "焦作市山阳区新城街道1号",
+    "要求对方做什么": "归还借款8万元及利息",
+}
+
+
+def _answer_for(question: str) -> str:
+    return next(answer for cue, answer in FILING_ANSWERS.items() if cue in question)
+
+
+def test_chat_page_carries_a_litigant_from_story_to_the_complaint_they_download(  # type: ignore[no-untyped-def]
+    server: Server, chromium, tmp_path: Path
+) -> None:
+    """On a 390-px phone screen: the story, the cause confirmed, the intake, 网上立案, the filing form, one field
+    changed with 修改, 确认 — then the person taps the complaint links in the chat; both files download, and both
+    open: the PDF and the DOCX hold the complaint addressed to the court, with the claims composed from the facts."""
+    import docx
+    import pypdfium2 as pdfium
+
+    ctx = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, accept_downloads=True)
+    page = ctx.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(f"{server.url}/chat")
+        page.wait_for_function("document.querySelectorAll('#log .msg.bot').length > 0")
+        reply = _send(page, "2024年3月借给同事王五8万块钱他写了借条说好一年还转的账现在一直不还")
+        assert "【民间借贷纠纷】" in reply, reply
+        reply = _send(page, quick="是")
+        asked = 0
+        while "请回复数字 1、2 或 3" not in reply:
+            asked += 1
+            assert asked <= 6, reply
+            reply = _send(page, "不知道")
+        reply = _send(page, quick="2")  # 网上立案
+        filled = 0
+        while "请核对起诉状" not in reply:
+            filled += 1
+            assert filled <= 7, reply
+            reply = _send(page, _answer_for(reply.splitlines()[-1]))
+        assert "3. 原告手机号码：138****8000" in reply and "修改" in _quick(page), reply
+        assert "人民币80,000元（大写：捌万元整）" in reply, reply
+        reply = _send(page, quick="修改")
+        assert "3. 原告手机号码" in reply and "3" in _quick(page)
+        reply = _send(page, quick="3")
+        reply = _send(page, "13912345678")
+        assert "3. 原告手机号码：139****5678" in reply and "1. 原告姓名：李四" in reply, reply
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the read-back is {overflow}px wider than the phone screen"
+        shot(page, "22-chat-filing-summary-phone")
+        reply = _send(page, quick="确认")
+        assert re.search(r"编号LA-\d{4}-\d{4}", reply) and "PDF" in reply, reply
+        shot(page, "23-chat-complaint-links-phone")
+
+        links = page.locator("#log .msg.bot a[href*='/workbench/c/']")
+        assert links.count() == 2, page.locator("#log").inner_text()[-800:]
+        opened = {}
+        for i in range(2):
+            with page.expect_download() as info:
+                links.nth(i).click()
+            download = info.value
+            target = tmp_path / download.suggested_filename
+            download.save_as(target)
+            opened[target.suffix] = target
+        assert set(opened) == {".docx", ".pdf"}, opened
+
+        pdf = pdfium.PdfDocument(str(opened[".pdf"]))
+        text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        pdf.close()
+        flat = re.sub(r"\s", "", text)
+        assert flat.startswith("民事起诉状") and "此致河南省焦作市山阳区人民法院" in flat, flat[:300]
+        assert "判令被告王五归还原告借款本金人民币80,000元（大写：捌万元整）" in flat
+        assert "13912345678" in flat  # the person's own copy: their clear number, as corrected
+        paragraphs = [p.text for p in docx.Document(str(opened[".docx"])).paragraphs]
+        assert paragraphs[0] == "民事起诉状" and "河南省焦作市山阳区人民法院" in paragraphs
+        assert not errors, errors
+    finally:
+        ctx.close()
