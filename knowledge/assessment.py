@@ -603,12 +603,18 @@ def _family_exclusion(knowledge: Knowledge, cause: CauseOut, small_claims: Small
 def _jurisdiction(
     knowledge: Knowledge, cause: CauseOut, spec: CauseSpec, merged: Mapping[str, Any], court: Court
 ) -> tuple[JurisdictionOut, JurisdictionResult]:
-    jr = check_jurisdiction(spec.jurisdiction, merged, court, knowledge.jurisdiction)
+    rule_key = spec.jurisdiction
+    if rule_key == "general" and merged.get("incident_place"):
+        # a cause not yet told apart, but the story tells a harm done at a place (轧倒了玉米, 撞翻了展示柜): the
+        # tort's place counts beside the defendant's domicile (民事诉讼法第二十九条)
+        rule_key = "tort"
+    jr = check_jurisdiction(rule_key, merged, court, knowledge.jurisdiction)
     competent, jurisdiction_basis = jr.competent, jr.basis
     special = special_jurisdiction(knowledge.catalogue, cause.name) if not cause.deep else None
     if special is not None:  # a rule of its own the table does not compute: say it, and claim no more than holds
         label, source, domicile_included = special
-        if not (competent is True and domicile_included):
+        # an exclusive real-property finding stands whatever the cause's own rule (民事诉讼法第三十四条第（一）项)
+        if jr.rule != "real_estate_exclusive" and not (competent is True and domicile_included):
             competent = None
         jurisdiction_basis = say("jurisdiction_special", rule=label, source=source, general=jr.basis)
     jurisdiction = JurisdictionOut(

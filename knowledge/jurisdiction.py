@@ -106,8 +106,11 @@ _KIND_APPLIES = {
 
 def agreed_court_party(text: str, terms: Sequence[str]) -> str | None:
     """Whose place a written choice of court names ("争议由甲方所在地人民法院管辖"): 'plaintiff' or 'defendant' by
-    the side the teller says they are ("我是甲方"); None when no clause names a party or the side is not said.
+    the side the teller says they are ("我是甲方"), or 'signed' (合同签订地, 民事诉讼法第三十五条); None when no clause
+    names a party or the side is not said.
     Such a clause is valid when the place can be fixed at filing (民事诉讼法第三十五条；民诉解释第三十条)."""
+    if re.search(r"(?:合同)?(?:签订|签约|签署)地(?:的)?(?:人民)?法院", text):
+        return "signed"  # "由合同签订地人民法院管辖": the place the story says it was signed
     alt = "|".join(sorted(map(re.escape, terms), key=len, reverse=True))
     clause = re.search(rf"({alt})(?:的)?(?:所在地|住所地|住地|所在)(?:的)?(?:人民)?法院", text)
     if clause is None:
@@ -265,8 +268,8 @@ def _plan(rule_key: str, rule: Rule, facts: Mapping[str, Any], rules: Jurisdicti
         keys, exclusive, kind_note = list(kind.points), kind.exclusive, f"（{kind.source}）"
     agreed = _text(facts.get("agreed_court_place"))
     party = facts.get("agreed_court_party")
-    if agreed is None and party in ("plaintiff", "defendant"):  # "由甲方所在地人民法院管辖", the teller being 甲方
-        agreed = _text(facts.get(f"{party}_place"))
+    if agreed is None and party in ("plaintiff", "defendant", "signed"):  # "由甲方所在地人民法院管辖" (the teller
+        agreed = _text(facts.get(f"{party}_place"))  # being 甲方), "由合同签订地人民法院管辖"
     if agreed and not exclusive and (rule.agreement_allowed or (kind is not None and applies)):
         return _Plan(["agreed_court"], exclusive, prefix, kind_note, agreed)
     if agreed and exclusive:

@@ -190,7 +190,9 @@ def _people(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> list[
         j = i + size
         called = text.endswith(("叫", "名叫", "名字是", "姓名是"), 0, i)  # 叫张三: a name, numbers and all
         allowed = stop - set("一二三四五六七八九十") if called else stop
-        while j < len(text) and len(given) < 2 and _is_han(text[j]) and text[j] not in allowed:
+        while j < len(text) and len(given) < 2 and _is_han(text[j]) and (
+            text[j] not in allowed or _name_char(text, j, given, allowed)
+        ):
             given += text[j]
             j += 1
         name = text[i : i + size] + given
@@ -208,13 +210,27 @@ def _people(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> list[
         ):
             i += 1
             continue
-        if any(m.start == 0 for m in load_gazetteer().find(text[i : j + 1])):  # 郑州, 孟州, 武陟: places
+        if any(
+            m.start == 0 and (m.end >= len(name) or name[m.end : m.end + 1] in _AFTER_PLACE)
+            for m in load_gazetteer().find(text[i : j + 1])
+        ):  # 郑州, 孟州, 武陟, 温县人: places; 李万福 is a name though 李万 is a street
             i += 1
             continue
         found.append(Party(name, "person", i, j))
         taken.append((i, j))
         i = j
     return found
+
+
+_AFTER_PLACE = set("人的这那市县区街乡镇村里")
+
+
+def _name_char(text: str, j: int, given: str, stop: set[str]) -> bool:
+    """万 and 千 as the first character of a given name (李万福, 张千里): a name goes on after them with a character
+    that is no stop word, while an amount does not (李四万元, 借了两万)."""
+    nxt = text[j + 1 : j + 2]
+    return not given and text[j] in "万千" and _is_han(nxt) and nxt not in stop and nxt not in "元块"
+
 
 
 def _clause_of(text: str, start: int, end: int) -> tuple[str, str]:
@@ -290,8 +306,11 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     reading = read_parties(text)
     spans: list[tuple[int, int]] = []
     for party in reading.parties:
+        # "解放区一家农机公司" describes a company by its place: the place stays readable (it is the company's)
+        place = re.match(r"[\u4e00-\u9fff]{1,8}?(?:的)?(?=一家|一个|这家|那家|有家)", party.name)
+        skip = place.end() if place else 0
         for m in re.finditer(re.escape(party.name), text):
-            spans.append((m.start(), m.end()))
+            spans.append((m.start() + skip, m.end()))
     return sorted(spans)
 
 

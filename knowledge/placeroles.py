@@ -267,6 +267,9 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
         c in w.after[:6] or c in w.before for c in words.performance_cues
     ):
         roles.add("agreed_performance")
+    signed_after = re.search(r"^[^，。；！？]{0,12}签(?:的|了|订|下)", w.after)
+    if re.search(r"(?:合同|协议|借条|字)?(?:是)?在$", w.before) and signed_after:
+        roles.add("signed")  # 合同是在山阳区光亚街道一个茶楼里签的: where the contract was signed
     residence_after = re.match(r"(?:租房|租房子)(?:住|上班|做生意)", w.after)
     cues = "|".join(words.property_cues)
     property_before = re.search(r"(?:" + cues + r")(?:就|也|都)?(?:在|位于)$", w.before)
@@ -276,7 +279,8 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
         r"(?:一套|一处|一间|一栋|一座|一个|那套|这套|有套|有一套|有间|有处|有个|套|间|处|栋|座|个"
         r"|[两三四五六七八九十几0-9]+(?:套|间|处|栋|座|个|层))?"
         r"(?:二手|老)?(?:" + cues + ")",
-        w.after.removeprefix("老家"),  # 在马村区老家有处宅子
+        # 在马村区老家有处宅子, 博爱县城的一间门面, 在山阳区焦东路买了个门面
+        re.sub(r"^(?:老家|县城|城里|城区|市区|城|镇上|街上|市里|大街|大道|路|街)(?:\d+号)?", "", w.after),
     )
     land = any(c in w.after for c in words.land_cues) and any(v in w.after for v in words.land_verbs)
     if not residence_after and (property_before or property_after or land):
@@ -293,8 +297,11 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
     for t in sorted(words.time_words, key=len, reverse=True):
         lead = lead.replace(t, "")
     event = bool(re.fullmatch(r"(?:[这那]个)?(?:在|到)", lead)) or w.after.startswith(("出的事", "出事", "发生"))
-    if re.search(r"(?:去|到|上)(?:了)?$", w.before) and w.after.startswith(tuple(words.visit_after)):
-        event = True  # 俺去修武县走亲戚: the visit's place, not the plaintiff's home
+    visit = "|".join(map(re.escape, words.visit_after))
+    if re.search(r"(?:去|到|上)(?:了)?$", w.before) and re.match(
+        rf"(?:的)?(?:一个|一家|个|那个|那家)?[\u4e00-\u9fff]{{0,5}}?(?:{visit})", w.after
+    ):
+        event = True  # 俺去修武县走亲戚, 去辉县一个景区玩: the visit's place, not the plaintiff's home
     if w.before.endswith("在") and any(c in w.after for c in words.incident_cues):
         event = True  # 俺骑电动车在武陟县…叫一辆小轿车撞了: where it happened, whoever is the clause's subject
     if event and not roles:
@@ -311,6 +318,12 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
             roles.add("other")
     return roles
 
+
+_BUSINESSES = (
+    "公司|厂|店|超市|商行|门市|饭店|酒店|医院|诊所|学校|开发商|物业|驾校|旅行社|合作社|养殖场|工地|商场|银行|网吧|KTV|宾馆|景区"
+)
+
+_business_after = re.compile(r"^(?:的)?(?:一家|一个|这家|那家|有家)[\u4e00-\u9fff]{0,6}?(?:" + _BUSINESSES + r")")
 
 _DURATION_SAID = re.compile(r"(?:这|那)?(?:[0-9]+|[一二两三四五六七八九十半]{1,3})个?多?(?:月|年|天|星期)[多来]?")
 
@@ -376,7 +389,10 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
     masked = mask_names(text, skip)
     people = [c for c in words.other_cues if c not in _NOT_PEOPLE]
     someone_after = re.compile(
-        r"^(?:的(?:那个|那)?人|(?:的)?(?:一个|那个|这个|一位)人|(?:的)?(?:一个|那个|这个|一位)?(?:"
+        r"^(?:的(?:那个|那)?人|(?:的)?(?:一个|那个|这个|一位)人|来的|"
+        # 解放区一家农机公司, 温县一个开发商, 辉县一家旅游公司: a business of that place
+        r"(?:的)?(?:一家|一个|这家|那家|有家)[\u4e00-\u9fff]{0,6}?(?:" + _BUSINESSES + r")|"
+        r"(?:的)?(?:一个|那个|这个|一位)?(?:"
         + _MASK
         + r"|[\u4e00-\u9fff]某某?|(?:老|小)[\u4e00-\u9fff](?![房宅家院])|"
         + "|".join(sorted(people, key=len, reverse=True))
@@ -409,6 +425,8 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
             out.append(PlaceRole(name, start, end, frozenset({"negated"})))  # 俺俩谁也不在洛阳: nobody's place
             continue
         roles = _thing_roles(w, words)
+        if roles and roles <= {"event", "shop"} and _business_after.match(w.after):
+            roles = {"other"}  # 在解放区一家农机公司订了台收割机: the company's place, no event of its own
         if not roles and _works_there(w, words):
             roles = {"work"}
         elif not roles and someone_after.match(w.after):
@@ -439,6 +457,7 @@ _THING_FACTS = (
     ("use_place", "use"),
     ("transaction_place", "shop"),
     ("incident_place", "incident"),
+    ("signed_place", "signed"),
     ("event_place", "event"),
     ("performance_place", "work"),
 )
@@ -498,6 +517,19 @@ def _at_their_business(text: str) -> bool:
     return False
 
 
+def _at_own_premises(text: str) -> bool:
+    """The story tells an incident on the teller's own land or premises ("从俺地里轧过去", "在俺门市门口撞翻了")."""
+    words = load_role_words()
+    own = (
+        r"(?:从|在|进|到|往)(?:俺|我)(?:们)?(?:家)?(?:的)?"
+        r"(?:地里|田里|地头|麦地|玉米地|菜地|果园|院里|院子里|家门口|门口|门市|店里|店门口|屋里|家里|厂里|鱼塘)"
+    )
+    for sentence in _SENTENCE.split(text):
+        if re.search(own, sentence) and any(c in sentence for c in words.incident_cues):
+            return True
+    return False
+
+
 def place_facts(
     places: Sequence[PlaceRole], court: Court, default_role: str, text: str = ""
 ) -> dict[str, Any]:
@@ -511,6 +543,8 @@ def place_facts(
     business = _first(places, "business")
     if "incident_place" not in facts and business is not None and _at_their_business(text):
         facts["incident_place"] = business.text  # 在他店里…把我打伤了: the tort happened at his shop
+    if "incident_place" not in facts and "plaintiff_place" in facts and _at_own_premises(text):
+        facts["incident_place"] = facts["plaintiff_place"]  # 从俺地里轧过去, 在俺门市门口撞的: the teller's place
     if default_role not in facts:
         fallback = next((p for p in places if "event" in p.roles), None)
         if fallback is None and default_role != "defendant_place":

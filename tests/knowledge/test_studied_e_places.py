@@ -1,0 +1,97 @@
+"""Studied class 'whose place, and which rule' (table e, round 6), with fresh stories:
+
+- a place that describes the other side's business ("在马村区一家建材公司订了…") is that company's place, not an
+  event's;
+- a place agreed for delivery ("合同上写明在武陟县他们厂里提货") is the agreed place of performance
+  (民诉解释第十八条第一款);
+- a choice of "合同签订地" court points at the place the story says it was signed (民事诉讼法第三十五条);
+- a harm done on the teller's own land or shop is a tort at the teller's place (民事诉讼法第二十九条), even before the
+  cause is told apart;
+- a visit's place told with a noun ("去修武一个农家院吃饭") is where what follows happened;
+- a shop "in the county town" is still the property's place (民诉解释第二十八条第二款), and a share of a house asked to
+  be confirmed is exclusive to the house's place (民诉解释第二十八条第一款);
+- 万 inside a name (李万福) and 童装 are read for what they are.
+"""
+
+from datetime import date
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.assessment import Assessment, assess
+from knowledge.parties import read_parties
+
+TODAY = date(2026, 12, 7)
+SHANYANG = "河南省焦作市山阳区人民法院"
+
+
+def _a(knowledge: Knowledge, story: str) -> Assessment:
+    return assess(knowledge, story, None, TODAY, searcher=None)
+
+
+def test_a_companys_place_and_an_agreed_delivery_place(knowledge: Knowledge) -> None:
+    story = "俺家住山阳区，在马村区一家建材公司订了二十吨水泥，合同上写明在武陟县他们厂里提货，钱交了货不给"
+    j = _a(knowledge, story).jurisdiction
+    assert j.competent is False
+    assert set(j.courts) == {"河南省武陟县人民法院", "河南省焦作市马村区人民法院"}
+
+
+def test_a_choice_of_the_signing_place(knowledge: Knowledge) -> None:
+    story = (
+        "俺是修武县的，给孟州一个养殖场供饲料，"
+        "合同是在山阳区一家饭店里签的，合同上写着争议由合同签订地法院管辖，他欠俺八万"
+    )
+    j = _a(knowledge, story).jurisdiction
+    assert j.competent is True and j.rule == "agreement_clause" and j.courts == [SHANYANG]
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        "俺在山阳区新城街道有块菜地，博爱县一个拉沙的司机倒车从俺菜地里轧过去，白菜全毁了，司机家在博爱",
+        "俺在山阳区开了个门市，武陟的一个小伙子骑摩托在俺门市门口撞碎了俺的玻璃门，他家在武陟",
+    ],
+)
+def test_a_harm_at_the_tellers_own_place(knowledge: Knowledge, story: str) -> None:
+    j = _a(knowledge, story).jurisdiction
+    assert j.competent is True and j.rule in ("tort_place", "traffic_accident_place")
+
+
+def test_a_visits_place_told_with_a_noun(knowledge: Knowledge) -> None:
+    story = (
+        "俺跟家里人去修武县一个农家院吃饭，院里的台阶上有油没人管，"
+        "俺滑倒把胳膊摔骨折了，农家院是修武一家公司开的，俺家在山阳区"
+    )
+    j = _a(knowledge, story).jurisdiction
+    assert j.competent is False and j.courts == ["河南省修武县人民法院"]
+
+
+def test_a_shop_in_the_county_town_is_the_propertys_place(knowledge: Knowledge) -> None:
+    story = (
+        "俺把温县县城的两间门面租给了解放区的一个老板开饭馆，"
+        "合同写着有纠纷在解放区法院打官司，他半年没交租金了"
+    )
+    j = _a(knowledge, story).jurisdiction
+    assert j.rule == "real_estate_exclusive" and j.courts == ["河南省温县人民法院"] and j.competent is False
+
+
+def test_a_share_of_a_house_asked_to_be_confirmed(knowledge: Knowledge) -> None:
+    story = (
+        "俺和俺妹子一块出钱在山阳区焦东路买了个门面，证上只写了她的名，"
+        "现在她说门面是她自己的，俺想让法院确认这门面有俺一半，俺俩都住中站区"
+    )
+    j = _a(knowledge, story).jurisdiction
+    assert j.rule == "real_estate_exclusive" and j.competent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("李万福欠俺三千块，他住温县", ["李万福"]),
+        ("张万山借了俺两万没还", ["张万山"]),
+        ("他借了俺李四万元", []),
+        ("刚洗的大衣缩成童装那么小，俺想告开店的刘长河", ["刘长河"]),
+    ],
+)
+def test_names_with_wan_and_words_that_look_like_names(text: str, names: list[str]) -> None:
+    assert [p.name for p in read_parties(text).parties] == names
