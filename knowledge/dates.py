@@ -115,7 +115,7 @@ _EXPLICIT: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_month",
         re.compile(
-            rf"(?P<rm>上个月|上月|这个月|本月|下个月|下月)(?:(?P<d>{_N})[日号]|(?P<mpart>底|末|初|中旬|上旬|下旬))?"
+            rf"(?P<rm>上上个?月|上个月|上月|这个月|本月|下下个?月|下个月|下月)(?:(?P<d>{_N})[日号]|(?P<mpart>底|末|初|中旬|上旬|下旬))?"
         ),
     ),
     ("weekday", re.compile(r"(?P<wk>上上|上|这|本|下下|下)?个?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])")),
@@ -129,7 +129,7 @@ _EXPLICIT: list[tuple[str, re.Pattern[str]]] = [
         "named",
         re.compile(
             r"上上个?(?:周|星期|礼拜)|上个?周|上个?星期|上个?礼拜|这周|本周"
-            r"|大前天|昨天|前天|今天|大后天|(?<!今)明天|(?<![大前])后天"
+            r"|大前天|昨天|前天|今天|大后天|(?<!今)明天|(?<![大前])后天|前儿个|前儿|昨儿个|昨儿|今儿个|今儿|明儿个|明儿"
         ),
     ),
 ]
@@ -287,7 +287,8 @@ def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
             return _year_span(year, g.get("part"))
         return _month_span(year, month, _num(g.get("d")), g.get("mpart"))
     if kind == "rel_month":
-        by = {"上个月": -1, "上月": -1, "这个月": 0, "本月": 0, "下个月": 1, "下月": 1}[g["rm"]]
+        rm = g["rm"].replace("个", "")
+        by = {"上上月": -2, "上月": -1, "这月": 0, "本月": 0, "下月": 1, "下下月": 2}[rm]
         year, month = _shift_month(today.year, today.month, by)
         return _month_span(year, month, _num(g.get("d")), g.get("mpart"))
     if kind == "weekday":
@@ -332,7 +333,9 @@ def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
         return monday - timedelta(days=14), monday - timedelta(days=8), "range"
     if "周" in text or "星期" in text or "礼拜" in text:
         return monday - timedelta(days=7), monday - timedelta(days=1), "range"
-    back = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0, "明天": -1, "后天": -2, "大后天": -3}[text]
+    back = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0, "明天": -1, "后天": -2, "大后天": -3}[
+        {"前儿": "前天", "昨儿": "昨天", "今儿": "今天", "明儿": "明天"}.get(text.removesuffix("个"), text)
+    ]
     one = today - timedelta(days=back)
     return one, one, "day"
 
@@ -376,10 +379,13 @@ def _resolve_yearless(item: _Yearless, anchor: DateMention | None, today: date) 
             if item.next_year:
                 return item.by_year(year + 1)
             first = anchor.value if anchor.precision != "year" else date(year, 1, 1)
-            span = item.by_year(year)
-            if span is not None and span[1] < first:
-                span = item.by_year(year + 1)
-            return span
+            # the first occurrence not before the anchor; a 腊月 day of the lunar year before (过年前腊八, anchored in
+            # January) falls in the anchor's own Gregorian year
+            for candidate in (year - 1, year, year + 1):
+                span = item.by_year(candidate)
+                if span is not None and span[1] >= first:
+                    return span
+            return None
         if item.next_year:
             return item.by_year(today.year + 1)
         span = item.by_year(today.year)

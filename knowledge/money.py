@@ -253,6 +253,24 @@ def _repaid_counts(text: str, cues: MoneyCues) -> list[tuple[Decimal, str, int]]
     return out
 
 
+def _arrears_total(
+    text: str, cues: MoneyCues, blocked: list[tuple[int, int]], rates: list[MoneySpan]
+) -> tuple[Decimal, Decimal | None, bool]:
+    """A rate times each stated count of unpaid periods: (low total, high total when only the rate is a spoken
+    range such as 五六百 a month — None otherwise —, whether any part is rough)."""
+    low, high, rough_any = Decimal(0), Decimal(0), False
+    high_known = True
+    for count, unit, rough, _pos in _arrears(text, cues, [*identifier_spans(text), *blocked]):
+        rate = next((r for r in rates if r.unit == unit or "期" in (r.unit, unit)), None)
+        if rate is None:
+            continue
+        low += rate.value * count
+        rough_any = rough_any or rough or rate.mention.approximate
+        high_known = high_known and not rough and (not rate.mention.approximate or rate.mention.high is not None)
+        high += (rate.mention.high or rate.value) * count
+    return low, (high if high_known else None), rough_any
+
+
 def _distinct(spans: list[MoneySpan]) -> list[MoneySpan]:
     """The same figure said twice is one item (这5万他一直不还), unless the words count items (第二笔, 一张)."""
     out: list[MoneySpan] = []
@@ -310,15 +328,11 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
 
     # what is still owed: stated figures, and a rate times a stated count of unpaid periods
     owed = _distinct(by.get("owed", []))
-    arrears_extra = Decimal(0)
-    arrears_rough = False
     rates = by.get("rate", [])
-    for count, unit, rough, _pos in _arrears(text, cues, [*identifier_spans(text), *blocked]):
-        rate = next((r for r in rates if r.unit == unit or "期" in (r.unit, unit)), None)
-        if rate is None:
-            continue
-        arrears_extra += rate.value * count
-        arrears_rough = arrears_rough or rough or rate.mention.approximate
+    arrears_extra, arrears_high, arrears_rough = _arrears_total(text, cues, blocked, rates)
+    if arrears_rough and arrears_high is not None and not owed and not by.get("deducted") and not unquantified_setoff:
+        # 一个月五六百，拖了八个月: 4,000 … 4,800, a range to ask about, not a guess
+        return ClaimReading(None, True, arrears_extra, arrears_high, tuple(spans))
     addons = _distinct(by.get("addon", []))
     if not owed and not arrears_extra:
         # the pay for the days worked at a daily rate, less all that was paid of it (干了四十五天, 一天二百二)

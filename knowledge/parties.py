@@ -226,10 +226,10 @@ _AFTER_PLACE = set("人的这那市县区街乡镇村里")
 
 
 def _name_char(text: str, j: int, given: str, stop: set[str]) -> bool:
-    """万 and 千 as the first character of a given name (李万福, 张千里): a name goes on after them with a character
+    """万, 千 and 太 as the first character of a given name (李万福, 王太行): a name goes on after them with a character
     that is no stop word, while an amount does not (李四万元, 借了两万)."""
     nxt = text[j + 1 : j + 2]
-    return not given and text[j] in "万千" and _is_han(nxt) and nxt not in stop and nxt not in "元块"
+    return not given and text[j] in "万千太" and _is_han(nxt) and nxt not in stop and nxt not in "元块"
 
 
 

@@ -62,7 +62,9 @@ def _clause(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 _DUE_AFTER = re.compile(
-    r"^\s*(?:之前|以前|前)?(?:肯定|一定|保证|准|就|再|才|必须|得)?(?:归还|偿还|清偿|还|给|付|结)(?!了|过|没|不)"
+    r"^\s*(?:之前|以前|前)?(?:肯定|一定|一准|准保|保准|铁定|保证|准|就|再|才|必须|得)?(?:归还|偿还|清偿|还|给|付|结)(?!了|过|没|不)"
+    # "1月底发了工资就还", "年底卖了猪再给": a condition, then the promise
+    r"|^\s*(?:之前|以前|前)?[^，。；！？]{1,8}?(?:就|再|才|便)(?:归还|偿还|还|给|付|结)(?!了|过|没|不)"
 )
 # a cue said with a negation is not the event ("他现在不认账了" acknowledges nothing)
 _NEGATED = re.compile(r"(?:不|没|没有|未|拒不)$")
@@ -132,7 +134,7 @@ def date_events(text: str, today: date, default_role: str, roles: dict[str, list
 
 _NUM = r"(?P<n>半|\d{1,3}|[一二两俩三四五六七八九十]{1,3})"
 _UNIT = r"个?(?P<unit>年|月|天|日|周|星期)"
-_TERM_BEFORE = re.compile(rf"(?:借期|借款期限|期限|为期|借)(?:是|为)?{_NUM}{_UNIT}")
+_TERM_BEFORE = re.compile(rf"(?:借期|借款期限|期限|为期|借|用)(?:是|为)?{_NUM}{_UNIT}")
 _TERM_AFTER = re.compile(
     rf"(?<![\d第一二两三四五六七八九十]){_NUM}{_UNIT}(?:后|以后|之后|内|以内|之内|期满)?(?:就|再)?"
     r"(?:还|归还|还清|还钱|付款|付清|结清|给钱|付钱|到期|结账)(?!没|不|未|是|在|欠|差|剩|了)"

@@ -82,3 +82,24 @@ def test_no_tenths_where_a_count_follows(text: str) -> None:
 )
 def test_sums_computed_from_their_parts(story: str, owed: Decimal) -> None:
     assert read_amount(story, TODAY).amount == owed
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [("前儿个", date(2026, 12, 5)), ("昨儿", date(2026, 12, 6)), ("上上个月15号", date(2026, 10, 15))],
+)
+def test_more_days_in_lay_words(words: str, day: date) -> None:
+    found = find_dates(f"{words}他来拿的东西", TODAY)
+    assert found and found[0].value == day
+
+
+@pytest.mark.parametrize(
+    ("story", "due"),
+    [
+        ("上个月借给他三千，他说年底前一准还", "2026-12-31"),
+        ("10月5号借给他四千，他说月底卖了玉米就还，到现在也没给", "2026-10-31"),
+        ("今年4月30号转给他六千，借条上写着用两个月，他硬说到期是6月29号", "2026-06-30"),
+    ],
+)
+def test_the_promised_day_after_a_condition_or_a_term(knowledge: Knowledge, story: str, due: str) -> None:
+    assert assess(knowledge, story, None, TODAY, searcher=None).facts["due_date"] == due

@@ -127,3 +127,16 @@ def test_a_child_beaten_at_home_is_domestic_violence(knowledge: Knowledge, story
 )
 def test_replies_to_the_mediation_question(knowledge: Knowledge, reply: str, want: str) -> None:
     assert knowledge.read_consent(reply) == want
+
+
+@pytest.mark.parametrize(
+    ("reply", "want"),
+    [
+        ("没什么不同意的，都是一个村的", "yes"),
+        ("那就麻烦恁给安排一下，俺都听恁的", "yes"),
+        ("调啥解啊，他就是赖账", "no"),
+        ("俺不想跟他见面，免谈", "no"),
+    ],
+)
+def test_more_replies_to_the_mediation_question(knowledge: Knowledge, reply: str, want: str) -> None:
+    assert knowledge.read_consent(reply) == want
