@@ -208,10 +208,25 @@ def _rough_amounts(text: str, taken: list[tuple[int, int]]) -> list[AmountMentio
     return found
 
 
-def find_amounts(text: str) -> list[AmountMention]:
-    """Money-like amounts in ``text``. Bare small numbers without a unit (ages, counts) are left out."""
+_PER_ONE = re.compile(r"一(?:箱|斤|个|件|袋|桶|瓶|车|头|只|台|套|吨|方|米|棵|株|亩|盒|包|条|张)$")
+
+
+def _together(text: str, start: int, raw: str) -> bool:
+    """A numeral ending in 一 followed by 块还/块给 …: 一块 means "together" ("五千四一块还")."""
+    after = text[start + len(raw) :]
+    return raw.endswith("一") and len(raw) > 1 and bool(re.match(r"块(?:儿)?[还给付算要交结拿走去来]", after))
+
+
+def _tenths(said: str | None, value: Decimal, high: Decimal | None) -> Decimal:
+    """The 角 after 块 (四块五 → 0.5), for a small figure or when 毛/角 is said (三万…块五毛); 0 when none."""
+    if not said or high is not None or not (value < 100 or said.endswith(("毛", "角"))):
+        return Decimal(0)
+    return Decimal(DIGITS[said[0]]) / 10
+
+
+def _arabic_ranges(text: str) -> list[AmountMention]:
+    """"3-5万", "2000到3000元": a range written in digits."""
     found: list[AmountMention] = []
-    taken: list[tuple[int, int]] = []
     for m in _ARABIC_RANGE.finditer(text):
         lo, hi = Decimal(m.group("lo")), Decimal(m.group("hi"))
         scale = BIG_UNITS.get(m.group("mag")) or SMALL_UNITS[m.group("mag")]
@@ -219,12 +234,21 @@ def find_amounts(text: str) -> list[AmountMention]:
         if low >= hi * scale or _measure_follows(text, m.end(), strong=True):
             continue
         found.append(AmountMention(low, m.start(), m.end(), m.group(0), True, True, hi * scale, bool(m.group("unit"))))
-        taken.append((m.start(), m.end()))
+    return found
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Money-like amounts in ``text``. Bare small numbers without a unit (ages, counts) are left out."""
+    found = _arabic_ranges(text)
+    taken = [(a.start, a.end) for a in found]
     for m in AMOUNT_RE.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         raw = m.group("num").rstrip(".,，")
         end = m.end()
+        if _together(text, m.start(), raw):
+            raw = raw[:-1]  # "五千四一块还": 一块 is "together", not one yuan
+            end = m.start() + len(raw)
         approx = bool(m.group("approx")) or m.group("ones") == "块多"
         if (
             len(raw) >= 2
@@ -246,9 +270,9 @@ def find_amounts(text: str) -> list[AmountMention]:
             times = parse_number(mag) or Decimal(1)
             value, high = value * times, (high * times if high is not None else None)
         currency = bool(m.group("unit") or m.group("ones"))
-        jiao = bool(m.group("jiao")) and high is None and value < 100
+        jiao = _tenths(m.group("jiao"), value, high)
         if jiao:
-            value += Decimal(DIGITS[m.group("jiao")[0]]) / 10
+            value += jiao
             end = m.end()
         if not jiao and _piece_count(text, end, value, m.group("ones") or m.group("unit") or ""):
             continue  # "换一块玻璃": a count of pieces, not one yuan
@@ -256,8 +280,8 @@ def find_amounts(text: str) -> list[AmountMention]:
         if _measure_follows(text, end, strong=currency or any(c in raw + mag for c in "万萬亿")):
             continue  # a date, age, count or measure, not money
         has_unit = currency or magnitude
-        if not has_unit and value < 100:
-            continue
+        if not has_unit and value < 100 and not _PER_ONE.search(text, 0, m.start()):
+            continue  # an age or a count; but 一箱五十八 is the price of one, though no 元 is said
         approx = approx or high is not None
         approx = approx or bool(_APPROX_BEFORE.search(text[max(0, m.start() - 4) : m.start()]))
         approx = approx or bool(_APPROX_AFTER.match(text[end : end + 4]))

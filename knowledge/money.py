@@ -147,6 +147,10 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
         rate = _nearest(window[-8:], cues.rate)
         if rate is not None and _duration(window[-8:], rate[1]):
             rate = None  # 一年多赊的: how long, not how much a year
+        if rate is not None:
+            at = m.start - len(window) + window.rfind(rate[1])
+            if overlaps(at, at + len(rate[1]), blocked):
+                rate = None  # 今年一月一万: 一月 is a date here, not "a month"
         found = _nearest(window, cues.before)
         if found is not None:
             role, cue = found[0], found[1]  # type: ignore[assignment]
@@ -165,6 +169,10 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
             role = "owed"
         if role == "other" and _paid_round(text, m.start, window, cues):
             role, cue = "repaid", window
+        if role in ("other", "total") and _OTHER_SIDE_PAID.search(window):
+            role, cue = "repaid", window  # 提车那天他交了一万八, 开发商到现在付了六百五十五万
+        if role == "other" and _lent_round(text, m.start):
+            role, cue = "lent", window  # 前后从俺这拿过三回钱：前年腊月五千，去年六月一万二
         counted = _counted_units(window, cues)
         if counted is not None and role in ("other", "price", "item"):
             # 一头一万三: the price of one (never the claim); 三头三万九: the price of them all
@@ -173,6 +181,22 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
             continue
         spans.append(MoneySpan(m, role, cue, unit))
     return spans
+
+
+# the other side as the payer of the figure that follows: 他交了, 开发商到现在付了, 老板前前后后给了
+_OTHER_SIDE_PAID = re.compile(
+    r"(?:他|她|对方|人家|他们|老板|开发商|公司|厂里|厂家|买家|买主|租户|房东)(?:们)?[^，。；！？俺我咱]{0,8}?"
+    r"(?:交了|付了|给了|转了|打了|还了|结了|交过|付过|给过|转过|打过)$"
+)
+# money taken in rounds, then listed: 前后从俺这拿过三回钱：…, 借过俺三次钱，…
+_LENT_ROUNDS = re.compile(
+    r"(?:拿|借|支)(?:过|了|走)(?:俺|我)?(?:[一二两三四五六七八九十几]|\d)+(?:回|次|笔)(?:钱)?"
+)
+
+
+def _lent_round(text: str, start: int) -> bool:
+    said = list(_LENT_ROUNDS.finditer(text[:start]))
+    return bool(said) and start - said[-1].end() <= 40 and not re.search(r"[还给付]", text[said[-1].end() : start])
 
 
 def _duration(window: str, word: str) -> bool:
@@ -311,8 +335,45 @@ def _reading(
     return ClaimReading(amount, False, spans=tuple(all_spans))
 
 
+_DOUBLE = re.compile(r"(?:双倍|两倍|翻倍|加倍|翻一番)(?:地)?(?:退|返还|返|还|赔)")
+_SHARE = re.compile(
+    r"(?:要|分|占|得|拿)(?:回)?(?:俺|我)?(?:那|的|应得的)?(?P<f>(?P<d>[二三四五六七八九十])分之(?P<n>[一二三四五六七八九])|一半)"
+)
+
+
 def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None = None) -> ClaimReading:
-    """The claim the story states (see the module docstring for the order and the uncertain cases)."""
+    """The claim the story states (see the module docstring for the order and the uncertain cases), then two
+    rules of law on it: a deposit (定金) returned double by the side that received it and broke the contract
+    (民法典第五百八十七条), counted only up to 20% of the price (第五百八十六条第二款); and a share asked of a sum
+    (俺要俺那三分之一, 分一半)."""
+    reading = _read_claim(text, cues, blocked)
+    spans = list(reading.spans)
+    if reading.amount is None or any(s.role == "claimed" for s in spans):
+        return reading
+    deposits = [s for s in spans if s.role == "deposit" or (s.role == "other" and _called_deposit(text, s))]
+    if "定金" in text and _DOUBLE.search(text) and len(deposits) == 1:
+        price = next((s.value for s in spans if s.role in ("price", "total")), None)
+        d = deposits[0].value
+        kept = min(d, price * Decimal("0.2")) if price else d
+        return ClaimReading(d + kept, False, spans=reading.spans)
+    share = _SHARE.search(text)
+    if share is not None and len({s.value for s in spans if s.role not in ("repaid", "deducted")}) == 1:
+        fraction = Decimal(1) / 2 if share.group("f") == "一半" else (
+            Decimal(_CN_SMALL.index(share.group("n")) + 1) / Decimal(_CN_SMALL.index(share.group("d")) + 1)
+        )
+        return ClaimReading((reading.amount * fraction).quantize(Decimal("0.01")), False, spans=reading.spans)
+    return reading
+
+
+_CN_SMALL = "一二三四五六七八九十"
+
+
+def _called_deposit(text: str, span: MoneySpan) -> bool:
+    """The figure is called 定金 right after it ("交了一万块，收据上写得明明白白是“定金”")."""
+    return "定金" in re.split(r"[。；！？]", text[span.mention.end :])[0][:20]
+
+
+def _read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None = None) -> ClaimReading:
     blocked = blocked or []
     spans = money_spans(text, cues, blocked)
     by: dict[str, list[MoneySpan]] = {}
@@ -378,7 +439,13 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
         total = exact[-1:] or totals[-1:]
         # a total owed, then what was paid of it ("一共六千…当时就给了一千", "一共该给两万六，给过三回钱…")
         paid = [r for r in by.get("repaid", []) if r.mention.start > total[0].mention.start]
-        return _reading(total, [*paid, *deducted], Decimal(0), unquantified and not paid, spans)
+        # "一共三万六…每月付六千，他付了两回": the instalments paid, by the figure of each
+        counted = sum(
+            ((next((r for r in rates if r.unit == u), None) or next(iter(rates), None)) or total[0]).value * n
+            for n, u, _p in _repaid_counts(text, cues)
+            if rates
+        )
+        return _reading(total, [*paid, *deducted], -Decimal(counted), unquantified and not paid, spans)
 
     per_unit = _per_unit_total(text, cues, rates, [*by.get("repaid", []), *deducted], spans)
     if per_unit is not None:

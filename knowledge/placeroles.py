@@ -101,6 +101,8 @@ def _cn_number(s: str) -> int | None:
         return _CN.get(s[0], 0) * 10
     if len(s) == 3 and s[1] == "十":
         return _CN.get(s[0], 0) * 10 + _CN.get(s[2], 0)
+    if len(s) == 2 and s[0] in _CN and s[1] in _CN and _CN[s[1]] == _CN[s[0]] + 1:
+        return _CN[s[0]]  # 三四年: a spoken range, its lower end (the length it surely lasted)
     return None
 
 

@@ -226,6 +226,9 @@ class Fraud(DataModel):
     reason: str
     civil_note: str
     known_note: str
+    hit_and_run: Cues
+    hit_and_run_reason: str
+    hit_and_run_source: str
     source: str
     tag: Tag
 
@@ -750,6 +753,15 @@ def _police(text: str, rules: RoutingRules, matters: set[str]) -> RoutingResult 
             notes=[f.civil_note] if identified else [],
             fee_note="报警不收费；这不是向法院起诉，不交诉讼费。",
             matters=frozen | {"identity_unknown"} if not identified else frozen,
+        )
+    if "identity_unknown" in matters and f.hit_and_run.hits(text) and not f.identified.hits(text):
+        return RoutingResult(  # a vehicle that drove off unknown: the traffic police first, the claim after
+            route="police",
+            reason=f.hit_and_run_reason,
+            basis=f.hit_and_run_source,
+            civil_claim_also=True,
+            fee_note="报案不收费；查明肇事者后起诉的，按请求金额交纳诉讼费。",
+            matters=frozen,
         )
     g = rules.fundraising
     if g.promise.hits(text) and g.public.hits(text) and g.vehicle.hits(text):

@@ -103,3 +103,35 @@ def test_more_days_in_lay_words(words: str, day: date) -> None:
 )
 def test_the_promised_day_after_a_condition_or_a_term(knowledge: Knowledge, story: str, due: str) -> None:
     assert assess(knowledge, story, None, TODAY, searcher=None).facts["due_date"] == due
+
+
+@pytest.mark.parametrize(
+    ("story", "owed"),
+    [
+        # the other side as the payer (交了/付了/给了 after 他, 开发商, 老板)
+        ("卖给老秦一台收割机，价钱九万二，提车那天他交了三万，剩下的一直没给", Decimal("62000")),
+        ("给一家公司装了一批监控，合同价四万五，那个老板前前后后给了两万八", Decimal("17000")),
+        # money taken in rounds, then listed, less what came back
+        ("俺表哥前后从俺这借过三回钱：去年三月四千，五月六千，今年一月一万，上个月他还了五千", Decimal("15000")),
+        # a total, paid in instalments counted by the figure of each
+        ("卖给他一套厨具一共两万四，说好分四回付，每回六千，他付了一回就不付了", Decimal("18000")),
+        # 一块还 is "together"; the sum the teller asks for
+        ("借他两万，说好连本带利两万二一块还，到期不给，俺就按借条要两万二", Decimal("22000")),
+        # the price of one said without 元
+        ("给他饭店送了三百六十斤羊肉，一斤四十二，一分钱没给", Decimal("15120")),
+        # 角 after a large sum when 毛 is said
+        ("对账单上写着欠俺两万零三百一十五块六毛", Decimal("20315.6")),
+    ],
+)
+def test_sums_with_their_payer_rounds_and_prices(story: str, owed: Decimal) -> None:
+    assert read_amount(story, TODAY).amount == owed
+
+
+def test_a_deposit_returned_double_up_to_a_fifth_of_the_price() -> None:
+    # 民法典第五百八十六条第二款、第五百八十七条: 30,000 paid as 定金 on a 100,000 price counts as 定金 up to 20,000
+    story = "订了一台挖机价钱十万，当时交了三万块，收条上写的是定金，后来他不卖了，俺要他双倍返还定金"
+    assert read_amount(story, TODAY).amount == Decimal("50000")
+
+
+def test_a_share_of_a_sum() -> None:
+    assert read_amount("爹留下四十八万存款，俺姊妹四个，俺要俺那四分之一", TODAY).amount == Decimal("120000")

@@ -140,3 +140,50 @@ def test_replies_to_the_mediation_question(knowledge: Knowledge, reply: str, wan
 )
 def test_more_replies_to_the_mediation_question(knowledge: Knowledge, reply: str, want: str) -> None:
     assert knowledge.read_consent(reply) == want
+
+
+# table f studied (round 7): fresh stories for each class
+
+
+def test_a_hit_and_run_goes_to_the_traffic_police_first(knowledge: Knowledge) -> None:
+    story = "昨天傍晚俺在路边走，叫一辆面包车刮倒了，腿上缝了八针，那车一溜烟开走了，车牌号也没看清"
+    r = _a(knowledge, story).routing
+    assert r.route == "police" and r.civil_claim_also is True
+
+
+def test_a_threat_to_spread_a_video_is_for_the_police(knowledge: Knowledge) -> None:
+    story = "网上认识个人，跟俺视频的时候偷偷录下来了，现在说不给他打三万就把录像发到俺家族群里，也不知道他到底是谁"
+    assert _a(knowledge, story).routing.route == "police"
+
+
+def test_withdrawn_social_assistance_is_administrative(knowledge: Knowledge) -> None:
+    story = "俺是五保户，上个月镇政府说俺侄子能养俺，把俺的五保给停了，俺不服，想讨个说法"
+    r = _a(knowledge, story).routing
+    assert r.route == "admin_reconsideration_or_suit" and r.deadline_days == 60
+
+
+def test_restitution_ordered_in_a_criminal_judgment_is_enforced(knowledge: Knowledge) -> None:
+    story = "那个骗子前年被法院判了刑，判决书上写着让他退赔俺四万二，这都两年了俺一分钱都没拿到"
+    assert _a(knowledge, story).routing.route == "enforcement"
+
+
+def test_a_judgment_upheld_on_appeal_is_enforced_by_the_first_court(knowledge: Knowledge) -> None:
+    story = "山阳区法院一审判他还俺六万，他不服上诉，中院十月份驳回上诉维持原判了，他还是不给钱，俺去哪申请执行"
+    a = _a(knowledge, story)
+    assert a.routing.route == "enforcement" and a.jurisdiction.competent is True
+
+
+def test_a_payment_order_needs_a_settled_sum(knowledge: Knowledge) -> None:
+    story = "俺跟他合伙开了三年饭店，散伙时账没算清，估计他还欠俺五六万，能不能给他下个支付令"
+    assert _a(knowledge, story).routing.route == "civil_suit"
+
+
+def test_a_judgment_served_by_notice_that_missed_a_repayment_is_a_retrial(knowledge: Knowledge) -> None:
+    story = (
+        "俺在外地打工，回来才知道解放区法院前年判俺还老孔三万，说是公告送达的，俺根本不知道这个官司，"
+        "判决早就生效了，可这钱俺早就还清了，有银行转账记录"
+    )
+    a = _a(knowledge, story)
+    assert a.routing.route == "retrial"
+    # two citizens: the first court too, or the one above (民诉法210)
+    assert a.jurisdiction.court == "河南省焦作市解放区人民法院" and "中级人民法院" in a.jurisdiction.basis
