@@ -78,6 +78,8 @@ class JurisdictionRules(DataModel):
     owed_money_words: list[str]
     payment_order_words: list[str]
     missing_person_words: list[str]
+    imprisoned_words: list[str] = Field(default_factory=list)
+    personal_insurance_words: list[str] = Field(default_factory=list)
     party_terms: list[str]
 
     def model_post_init(self, __context: Any) -> None:
@@ -143,6 +145,10 @@ def story_flags(text: str, rules: JurisdictionRules) -> dict[str, Any]:
         flags["payment_order"] = True
     if any(w in text for w in rules.missing_person_words):
         flags["defendant_missing"] = True
+    if any(w in text for w in rules.imprisoned_words):
+        flags["defendant_imprisoned"] = True
+    if any(w in text for w in rules.personal_insurance_words):
+        flags["personal_insurance"] = True
     party = agreed_court_party(text, rules.party_terms)
     if party is not None:
         flags["agreed_court_party"] = party

@@ -280,9 +280,15 @@ def _thing_roles(w: _Where, words: RoleWords) -> set[str]:
         r"^(?:的)?(?:" + verbs + r")?"
         r"(?:一套|一处|一间|一栋|一座|一个|那套|这套|有套|有一套|有间|有处|有个|套|间|处|栋|座|个"
         r"|[两三四五六七八九十几0-9]+(?:套|间|处|栋|座|个|层))?"
-        r"(?:二手|老)?(?:" + cues + ")",
-        # 在马村区老家有处宅子, 博爱县城的一间门面, 在山阳区焦东路买了个门面
-        re.sub(r"^(?:老家|县城|城里|城区|市区|城|镇上|街上|市里|大街|大道|路|街)(?:\d+号)?", "", w.after),
+        # 一套经济适用房, 一处临街门面: a short qualifier before the kind of property
+        r"(?:二手|老)?(?:(?<=[套间处栋座个层])[\u4e00-\u9fff]{0,4}?)?(?:" + cues + ")",
+        # 在马村区老家有处宅子, 博爱县城的一间门面, 在山阳区焦东路买了个门面, 在武陟县詹店镇有个仓库
+        re.sub(
+            r"^(?:老家|县城|城里|城区|市区|城|镇上|街上|市里|大街|大道|路|街|[\u4e00-\u9fff]{1,4}?(?:镇|乡|村|街道|社区))"
+            r"(?:\d+号)?",
+            "",
+            w.after,
+        ),
     )
     land = any(c in w.after for c in words.land_cues) and any(v in w.after for v in words.land_verbs)
     if not residence_after and (property_before or property_after or land):

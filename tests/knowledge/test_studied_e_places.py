@@ -95,3 +95,49 @@ def test_a_share_of_a_house_asked_to_be_confirmed(knowledge: Knowledge) -> None:
 )
 def test_names_with_wan_and_words_that_look_like_names(text: str, names: list[str]) -> None:
     assert [p.name for p in read_parties(text).parties] == names
+
+
+# table f studied (round 7): fresh stories for each class
+
+
+def test_a_divorce_from_a_spouse_in_prison_goes_to_the_plaintiffs_court(knowledge: Knowledge) -> None:
+    story = "俺老公去年因为盗窃被判了三年，现在在郑州的监狱里服刑，他户口在武陟，俺跟闺女住山阳区东方红街道，俺要离婚"
+    j = _a(knowledge, story).jurisdiction
+    assert j.competent is True and j.rule == "plaintiff_domicile"  # 民事诉讼法第二十三条第（四）项
+
+
+def test_personal_insurance_at_the_insureds_domicile(knowledge: Knowledge) -> None:
+    story = "俺在解放区一家保险公司买了份重疾险，今年查出来病了，保险公司说俺投保的时候没说实话不给赔，俺家住山阳区"
+    j = _a(knowledge, story).jurisdiction
+    assert j.competent is True  # 民诉解释第二十一条第二款
+
+
+@pytest.mark.parametrize(
+    ("story", "court", "competent"),
+    [
+        (
+            "俺在修武县五里源乡有个厂房，租给了山阳区一个老板做家具，租金欠了八个月，俺俩都住山阳区",
+            "河南省修武县人民法院",
+            False,
+        ),
+        ("俺从他手里买了他在山阳区百间房街道的一套安置房，钱都给了，他就是不给过户，俺俩都是孟州人", SHANYANG, True),
+    ],
+)
+def test_the_property_told_with_its_town_or_its_kind(
+    knowledge: Knowledge, story: str, court: str, competent: bool
+) -> None:
+    j = _a(knowledge, story).jurisdiction
+    assert j.rule == "real_estate_exclusive" and j.courts == [court] and j.competent is competent
+
+
+def test_a_mediator_is_not_a_defendant(knowledge: Knowledge) -> None:
+    story = "借给杜长青一万二，居委会的刘主任给俺俩调过一回，杜长青答应年底还，到现在也没还，杜长青住山阳区"
+    p = _a(knowledge, story).parties
+    assert p.defendants == ["杜长青"] and any(n.name == "刘主任" for n in p.not_defendants)
+
+
+def test_a_buyer_who_carted_the_goods_away_is_no_carrier(knowledge: Knowledge) -> None:
+    story = "他在俺这拉了两车水泥，一共一万三，说月底给钱也没给，他跟俺都住温县"
+    a = _a(knowledge, story)
+    assert a.cause.name != "公路货物运输合同纠纷"
+    assert a.jurisdiction.competent is False
