@@ -27,7 +27,10 @@ The tables were written from the statutes by people who had not seen the code. W
   named: measure it once per release with ``--table f`` and record the figure here. Measured clean once at a823a33
   (2026-12-07, after round 6 on tables c–e): **56/100 stories, 211/310 checks** (amount 4/10, dates 6/9, fee 6/10,
   guarantee 5/6, jurisdiction 6/12, limitation 6/12, mediation 3/5, parties 2/7, preservation 2/3, procedure 5/9,
-  routing 5/9, small claims 6/8). Studied from round 7; table_g takes its place as the clean holdout.
+  routing 5/9, small claims 6/8). Studied from round 7 (a development figure from then on).
+- ``table_g.jsonl``: the clean holdout that takes table_f's place (c6b0f43), written by someone who had not seen the
+  code. Nobody working on the code reads it (nor its README); run it only by naming it (``--table g``), once per
+  release, and record the figure here.
 
 ``--table`` takes a file or a table's letter (``a`` is ``table_a.jsonl``); without it every studied table is run
 (every table but the clean ones in :data:`CLEAN`), and the report gives the figures per table as well as per area
@@ -51,7 +54,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ROOT / "knowledge" / "eval" / "legal"
-CLEAN = frozenset({"f"})  # clean holdouts: run only when named with --table
+CLEAN = frozenset({"g"})  # clean holdouts: run only when named with --table
 
 Assessed = dict[str, Any]
 Check = Callable[[Assessed, Any], "Outcome"]

@@ -154,16 +154,18 @@ def _kind(text: str, rules: GuaranteeRules) -> tuple[Kind, str, str]:
     return "一般保证", rules.default_reason, rules.default_source
 
 
-def _due_date(text: str, mentions: list[DateMention], rules: GuaranteeRules) -> tuple[DateMention | None, bool]:
-    """(the main debt's original due date, whether a later date was agreed to replace it)."""
+def _due_date(
+    text: str, mentions: list[DateMention], rules: GuaranteeRules
+) -> tuple[DateMention | None, DateMention | None]:
+    """(the main debt's original due date, the later date agreed to replace it, if any)."""
     due = None
-    moved = False
+    moved: DateMention | None = None
     for m in mentions:
         before = text[max(0, m.start - 8) : m.start]
         if compiled(rules.period.agreed_until_before).search(before):
             continue
         if compiled(rules.due.moved).search(before):
-            moved = True
+            moved = m
             continue
         named = bool(rules.due.before) and bool(compiled(rules.due.before).search(before))
         if due is None and (named or compiled(rules.due.after).search(text[m.end : m.end + 12])):
@@ -272,7 +274,12 @@ def assess_guarantee(
     kind, kind_reason, kind_source = _kind(text, rules)
     name = _guarantor_name(text, rules)
     mentions = list(find_dates(text, today))
-    due_m, moved = _due_date(text, mentions, rules)
+    due_m, moved_to = _due_date(text, mentions, rules)
+    moved = moved_to is not None
+    consented = moved and bool(compiled(rules.due.moved_with_consent).search(text))
+    if consented and moved_to is not None:
+        # the guarantor agreed in writing: the period runs from the new day (民法典第六百九十五条第二款)
+        due_m = moved_to
     due = due_m.value if due_m else None
     if due is None and due_fact:
         try:
@@ -284,7 +291,7 @@ def assess_guarantee(
         notes.append(rules.guarantor_note)
     if kind == "一般保证":
         notes.append(rules.general_note)
-    if moved and not compiled(rules.due.moved_with_consent).search(text):
+    if moved and not consented:
         notes.append(f"{rules.period.extension_note}（{rules.period.extension_source}）")
 
     period_end: date | None = None

@@ -420,7 +420,7 @@ def _no_limitation(case: _Case) -> LimitationResult | None:
         return case.result("not_applicable", f"{rule.note}（{rule.source}）", "no_limitation", interrupted_by=[])
     if rule.regime != "civil":
         return None
-    found = next((s for s in ("removal", "recover_property") if s in signs), None)
+    found = next((s for s in ("removal", "recover_property", "deposit") if s in signs), None)
     if found is None and rule.kind == "none_or_period" and "damages" not in signs:
         found = "removal"  # a neighbour's obstruction: the claim is to remove it
     if found is None:

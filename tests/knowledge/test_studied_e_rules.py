@@ -86,3 +86,52 @@ def test_a_special_procedure_is_not_mediated(knowledge: Knowledge) -> None:
     story = "老赵借俺十万，拿他的小轿车给俺办了抵押，到期不还，俺想直接申请法院把抵押的车拍卖了，这要先调解吗"
     m = _a(knowledge, story).mediation
     assert m.suitable is False and m.required_before_filing is False
+
+
+# table f studied (round 7): fresh stories for each class
+
+
+def test_learning_who_did_it_later_starts_the_period_then(knowledge: Knowledge) -> None:
+    story = "2024年5月俺的三轮车停在门口叫人砸了，一直不知道是谁。今年6月10号派出所调监控才查着，是隔壁村的小宋"
+    lim = _a(knowledge, story).limitation
+    assert lim.status == "in_time" and lim.start == date(2026, 6, 10)
+
+
+def test_the_twenty_year_cap(knowledge: Knowledge) -> None:
+    story = "2005年8月3号俺家的果树叫人砍了一大片，一直不知道是谁干的。今年9月村里老会计才跟俺说，是后街老封找人砍的"
+    lim = _a(knowledge, story).limitation
+    # known in 2026, but more than 20 years after the harm (民法典第一百八十八条第二款): the cap decides
+    assert lim.status == "expired" and lim.rule_tag == "cap_20y"
+
+
+def test_a_bank_deposit_has_no_limitation_defence(knowledge: Knowledge) -> None:
+    story = "俺爹1998年在信用社存了一张五年的定期存单，三千块，一直压在柜子里，今年俺拿去取，银行说过了时效不给取"
+    assert _a(knowledge, story).limitation.status == "not_applicable"  # 时效规定第一条第（一）项
+
+
+def test_a_guarantor_who_signed_the_extension_guarantees_the_new_day(knowledge: Knowledge) -> None:
+    story = (
+        "借给老房八万，2026年2月10号到期，担保人魏振东签的连带责任保证，没写保证期间。到期还不上，"
+        "俺跟老房签了个延期协议改到8月10号还，魏振东也在延期协议上签了字"
+    )
+    g = _a(knowledge, story).guarantee
+    assert g is not None and g.period_end == date(2027, 2, 10) and g.claim_open is True
+
+
+@pytest.mark.parametrize(
+    ("reply", "want"),
+    [("那就请村里的老支书给俺俩说道说道", "yes"), ("万一调不成，还能去法院告不？", "unclear")],
+)
+def test_replies_about_a_local_go_between(knowledge: Knowledge, reply: str, want: str) -> None:
+    assert knowledge.read_consent(reply) == want
+
+
+def test_a_shop_being_sold_off_calls_for_preservation(knowledge: Knowledge) -> None:
+    story = "他欠俺八万货款，听说他正把他那个超市往外盘，俺想先叫法院把他值八万的东西扣住"
+    assert _a(knowledge, story).preservation.first is True
+
+
+def test_a_stated_wish_to_divorce_is_a_divorce(knowledge: Knowledge) -> None:
+    story = "俺想跟俺男人离婚，孩子三岁一直跟着俺，俺就要孩子，他每月给八百抚养费就中，俺俩没啥财产"
+    a = _a(knowledge, story)
+    assert a.cause.name == "离婚纠纷" and a.fee.kind == "divorce"
