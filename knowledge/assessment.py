@@ -877,7 +877,7 @@ def _routing_stage(
     stance = read_story_stance(text)
     if stance is not None and "mediation_willing" not in given:
         merged["mediation_willing"] = stance == "yes"
-    due = merged.get("due_date")
+    due = merged.get("due_date") or merged.get("grace_end_date")  # no agreed day: the grace's end (民法典692(3))
     guarantee = assess_guarantee(text, today, knowledge.guarantee, due if isinstance(due, str) else None)
     routing = route_matter(
         text,

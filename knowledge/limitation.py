@@ -131,6 +131,7 @@ class NoDueDate(DataModel):
     refused: str
     grace: str
     not_started: str
+    grace_end: str
 
 
 class Instalments(DataModel):
@@ -533,13 +534,11 @@ def check_limitation(
         return _who_unknown(case, harm)
     no_due = "no_due_date" in story.signs or "due_date" in facts.get("none", [])
     if start is None and rule.regime == "civil" and no_due:
-        demands = sorted((e for e in events if e.kind == "demand"), key=lambda e: e.when.lo)
-        if not demands:
-            text = _fill(rules.no_due_date.not_started, source=rules.no_due_date.source)
-            return case.result("in_time", text, "no_due_date")
-        if demands[0].when not in {e.when for e in story.of("refusal")}:
-            return _grace(case, events)
-        start, tag, start_label, harm = demands[0].when, "no_due_date", rules.no_due_date.refused, demands[0].when
+        found = _no_due_start(case, facts, events)
+        if isinstance(found, LimitationResult):
+            return found
+        start, start_label, harm = found
+        tag = "no_due_date"
     if start is None:
         extra = rule.no_start_note or f"需要知道{rule.start_label}才能推算期限。"
         text = f"{case.kind_word}{years}年（{rule.source}），从{rule.start_label}起算；{extra}"
@@ -595,6 +594,25 @@ def _relayed(
         basis=head + rules.relayed_note + both + rules.counting.note,
         deadline_range=Span(without.deadline, result.deadline) if without.deadline and result.deadline else None,
     )
+
+def _no_due_start(
+    case: _Case, facts: Mapping[str, Any], events: Sequence[_Event]
+) -> tuple[Span, str, Span | None] | LimitationResult:
+    """No agreed day to pay (时效规定第四条): (start, its label, the harm day) — from the end of a grace the person
+    gave at a demand, or from a refusal at the first demand — or the result when the period has not started yet or
+    starts after a reasonable grace."""
+    rules = case.rules
+    grace_end = _as_date(facts.get("grace_end_date"))
+    if grace_end is not None:
+        return Span.day(grace_end), rules.no_due_date.grace_end, None
+    demands = sorted((e for e in events if e.kind == "demand"), key=lambda e: e.when.lo)
+    if not demands:
+        text = _fill(rules.no_due_date.not_started, source=rules.no_due_date.source)
+        return case.result("in_time", text, "no_due_date")
+    if demands[0].when not in {e.when for e in case.story.of("refusal")}:
+        return _grace(case, events)
+    return demands[0].when, rules.no_due_date.refused, demands[0].when
+
 
 def _recurring(case: _Case, start: Span, events: Sequence[_Event]) -> list[_Event]:
     """ "每年都去要": a demand every year from the start to the last one told (each inside a running period).

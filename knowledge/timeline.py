@@ -139,7 +139,13 @@ _TERM_AFTER = re.compile(
     rf"(?<![\d第一二两三四五六七八九十]){_NUM}{_UNIT}(?:后|以后|之后|内|以内|之内|期满)?(?:就|再)?"
     r"(?:还|归还|还清|还钱|付款|付清|结清|给钱|付钱|到期|结账)(?!没|不|未|是|在|欠|差|剩|了)"
 )
-_INSTALMENT_COUNT = re.compile(r"(?:一共|共|总共|分)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?:期|次还)")
+_INSTALMENT_COUNT = re.compile(
+    r"(?:一共|共|总共|分)(?:成)?(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?:期|次还|个月(?:还|付|给|交)|回(?:还|付|给|交))"
+)
+_GRACE = re.compile(
+    r"给(?:他|她|对方|你|恁)?(?P<n>\d{1,3}|[一二两三四五六七八九十半]{1,3})(?:个)?(?P<unit>月|天|周|星期)"
+    r"(?:的)?(?:宽限|时间|期限|工夫)|宽限(?:他|她|你|恁)?(?P<n2>\d{1,3}|[一二两三四五六七八九十半]{1,3})(?:个)?(?P<unit2>月|天)"
+)
 _INSTALMENT_PERIOD = {"每月": 1, "每个月": 1, "每季度": 3, "每年": 12}
 
 
@@ -225,6 +231,20 @@ def read_story_dates(text: str, today: date, default_role: str, roles: dict[str,
         base = next((ev.mention for ev in reversed(events) if ev.mention.end <= at and ev.role != "due_date"), None)
         if base is not None:  # "借期六个月": the due date is the start plus the term
             out.put("due_date", _shift(base.value, length, unit), base.precision, _shift(base.last, length, unit))
+
+    grace = _GRACE.search(text)
+    if grace is not None and "due_date" not in out.dates:
+        # "8月10号俺找他要钱，跟他说给他一个月宽限": no agreed day, the grace given at a demand ends the wait
+        # (时效规定第四条; 民法典第五百一十一条第（四）项)
+        n = _count(grace.group("n") or grace.group("n2"))
+        base = next((ev.mention for ev in reversed(events) if ev.mention.end <= grace.start()), None)
+        if n is not None and n > 0 and base is not None:
+            unit = grace.group("unit") or grace.group("unit2")
+            if unit == "月" and n == int(n):
+                end = add_months(base.value, int(n))
+            else:  # 半个月 is 15 days (民法典第二百零一条 counts from the next day)
+                end = base.value + timedelta(days=int(n * {"月": 30, "周": 7, "星期": 7}.get(unit, 1)))
+            out.put("grace_end_date", end, base.precision, None)  # type: ignore[arg-type]
 
     count = _INSTALMENT_COUNT.search(text)
     period = next((months for word, months in _INSTALMENT_PERIOD.items() if word in text), None)

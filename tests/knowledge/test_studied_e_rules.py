@@ -135,3 +135,24 @@ def test_a_stated_wish_to_divorce_is_a_divorce(knowledge: Knowledge) -> None:
     story = "俺想跟俺男人离婚，孩子三岁一直跟着俺，俺就要孩子，他每月给八百抚养费就中，俺俩没啥财产"
     a = _a(knowledge, story)
     assert a.cause.name == "离婚纠纷" and a.fee.kind == "divorce"
+
+
+@pytest.mark.parametrize(
+    ("story", "start"),
+    [
+        (
+            "卖给他一台磨面机两万四，说好分四个月还，每月5号给六千，头一回是2025年6月5号，他给了一回就不给了",
+            date(2025, 9, 5),
+        ),
+        ("借给他一万二，讲好分成三期还，每个月20号还四千，第一期是2026年1月20号，一期也没还", date(2026, 3, 20)),
+    ],
+)
+def test_instalments_run_from_the_last_one(knowledge: Knowledge, story: str, start: date) -> None:
+    lim = _a(knowledge, story).limitation  # 民法典第一百八十九条
+    assert lim.rule_tag == "instalment_last" and lim.start == start
+
+
+def test_a_grace_given_at_a_demand_starts_the_period_when_it_ends(knowledge: Knowledge) -> None:
+    story = "前年借给他六千，没说啥时候还。2025年5月8号俺去要，跟他说给他半个月时间，到日子还是没给"
+    lim = _a(knowledge, story).limitation  # 时效规定第四条
+    assert lim.start == date(2025, 5, 23) and lim.status == "in_time"
