@@ -197,7 +197,8 @@ def _people(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> list[
             j += 1
         name = text[i : i + size] + given
         after = text[j : j + 1]
-        ends_word = after == "" or not _is_han(after) or after in stop
+        # a name followed by 合伙, 俩人, 一块 … ends there too (杨大柱跟吴二虎合伙拉石头)
+        ends_word = after == "" or not _is_han(after) or after in stop or text[j : j + 2] in _AFTER_NAME
         if (
             not given
             or not ends_word
@@ -223,14 +224,16 @@ def _people(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> list[
 
 
 _AFTER_PLACE = set("人的这那市县区街乡镇村里")
+_AFTER_NAME = ("合伙", "俩人", "两人", "一块", "一起", "夫妻", "两口")
 
 
 def _name_char(text: str, j: int, given: str, stop: set[str]) -> bool:
-    """万, 千 and 太 as the first character of a given name (李万福, 王太行): a name goes on after them with a character
-    that is no stop word, while an amount does not (李四万元, 借了两万)."""
+    """万, 千, 太 and a numeral as the first character of a given name (李万福, 王太行, 孙二虎): a name goes on after
+    them with a character that is no stop word, while an amount does not (李四万元, 借了两万)."""
     nxt = text[j + 1 : j + 2]
+    if not given and text[j] in "二三四五六七八九" and _is_han(nxt) and nxt not in stop:
+        return nxt not in "万千百十块元毛角个月年天岁号回次斤"  # 孙二虎, 刘三娃: a numeral in a rural given name
     return not given and text[j] in "万千太" and _is_han(nxt) and nxt not in stop and nxt not in "元块"
-
 
 
 def _clause_of(text: str, start: int, end: int) -> tuple[str, str]:

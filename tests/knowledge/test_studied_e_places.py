@@ -141,3 +141,15 @@ def test_a_buyer_who_carted_the_goods_away_is_no_carrier(knowledge: Knowledge) -
     a = _a(knowledge, story)
     assert a.cause.name != "公路货物运输合同纠纷"
     assert a.jurisdiction.competent is False
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("俺村的杨大柱跟吴二虎合伙拉石头，把俺家门楼撞塌了", ["杨大柱", "吴二虎"]),
+        ("刘三娃借了俺八千块钱", ["刘三娃"]),
+        ("他借了俺张四万块", []),
+    ],
+)
+def test_a_numeral_in_a_rural_given_name(text: str, names: list[str]) -> None:
+    assert [p.name for p in read_parties(text).parties] == names
