@@ -244,7 +244,7 @@ def read_story_dates(text: str, today: date, default_role: str, roles: dict[str,
                 end = add_months(base.value, int(n))
             else:  # 半个月 is 15 days (民法典第二百零一条 counts from the next day)
                 end = base.value + timedelta(days=int(n * {"月": 30, "周": 7, "星期": 7}.get(unit, 1)))
-            out.put("grace_end_date", end, base.precision, None)  # type: ignore[arg-type]
+            out.put("grace_end_date", end, base.precision, None)
 
     count = _INSTALMENT_COUNT.search(text)
     period = next((months for word, months in _INSTALMENT_PERIOD.items() if word in text), None)
