@@ -37,6 +37,7 @@ class LunarYear(DataModel):
     spring_festival: date  # 正月初一
     dragon_boat: date  # 五月初五
     mid_autumn: date  # 八月十五
+    longtaitou: date  # 二月初二 (龙抬头)
     qixi: date  # 七月初七 (七夕)
     chongyang: date  # 九月初九 (重阳)
     qingming: date  # 清明 (solar term)
@@ -91,7 +92,7 @@ _SURNAMES = (
 _FEST = (
     r"(?P<fest>过年前|春节前|过年(?:的时候|那会儿?|期间|时)?|春节|除夕|大年三十|年三十|大年初[一二三四五六七八九十]"
     r"|正月初[一二三四五六七八九十]|正月十五|元宵节?|腊八节?|小年(?!轻)|端午节|(?<!{surname})端午|中秋节|(?<!{surname})中秋|八月十五|五月初五|(?<!{surname})元旦"
-    r"|七夕节?|七月初七|重阳节?|九月初九|(?<!{surname})清明节?|立冬|(?<!{surname})冬至"
+    r"|七夕节?|七月初七|重阳节?|九月初九|(?<!{surname})清明节?|立冬|(?<!{surname})冬至|二月二(?!十)|二月初二|龙抬头"
     r"|腊月(?:初[一二三四五六七八九十]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|十[一二三四五六七八九]|三十)?"
     r"|(?<![一二三四五六七八九十百千万\d])五一(?![万千百十块元路号\d])|劳动节|国庆节|(?<!{surname})国庆"
     r"|(?<![一二三四五六七八九十\d])十一(?=假期|长假|放假|那天|前后|期间))"
@@ -111,6 +112,14 @@ _EXPLICIT: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_year",
         re.compile(rf"{_REL_YEAR}(?:{_YPART}|(?P<m>{_N})月份?(?:(?P<d>{_N})[日号]|{_MPART})?)?"),
+    ),
+    # 上个月头一个礼拜六, 这个月第二个星期天: an ordinal weekday of a month said relative to this one
+    (
+        "month_weekday",
+        re.compile(
+            r"(?P<rm>上上个?月|上个月|上月|这个月|本月|下个月|下月)的?(?P<ord>头一个|第一个|头个|第二个|第三个|第四个|最后一个)"
+            r"(?:礼拜|星期|周)(?P<wd>[一二三四五六日天])"
+        ),
     ),
     (
         "rel_month",
@@ -236,6 +245,8 @@ def _festival_span(fest: str, year: int) -> Span | None:
         one = lunar.dragon_boat
     elif fest.startswith("中秋") or fest == "八月十五":
         one = lunar.mid_autumn
+    elif fest in ("二月二", "二月初二", "龙抬头"):
+        one = lunar.longtaitou
     elif fest.startswith("七夕") or fest == "七月初七":
         one = lunar.qixi
     elif fest.startswith("重阳") or fest == "九月初九":
@@ -271,6 +282,21 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _month_weekday(g: dict[str, str], today: date) -> Span:
+    """上个月头一个礼拜六: the nth (or last) weekday of a month said relative to this one."""
+    by = {"上上月": -2, "上月": -1, "这月": 0, "本月": 0, "下月": 1}[g["rm"].replace("个", "")]
+    year, month = _shift_month(today.year, today.month, by)
+    wd = "一二三四五六日".find(g["wd"]) if g["wd"] != "天" else 6
+    if g["ord"] == "最后一个":
+        last = date(year, month, _last_day(year, month))
+        day = last - timedelta(days=(last.weekday() - wd) % 7)
+    else:
+        first = date(year, month, 1)
+        nth = {"头一个": 0, "第一个": 0, "头个": 0, "第二个": 1, "第三个": 2, "第四个": 3}[g["ord"]]
+        day = first + timedelta(days=(wd - first.weekday()) % 7 + 7 * nth)
+    return day, day, "day"
+
+
 def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
     g = m.groupdict()
     if kind in ("ymd", "ym"):
@@ -291,6 +317,8 @@ def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
         by = {"上上月": -2, "上月": -1, "这月": 0, "本月": 0, "下月": 1, "下下月": 2}[rm]
         year, month = _shift_month(today.year, today.month, by)
         return _month_span(year, month, _num(g.get("d")), g.get("mpart"))
+    if kind == "month_weekday":
+        return _month_weekday(g, today)
     if kind == "weekday":
         monday = today - timedelta(days=today.weekday())
         wd = "一二三四五六日".find(g["wd"]) if g["wd"] != "天" else 6

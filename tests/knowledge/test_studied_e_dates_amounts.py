@@ -135,3 +135,23 @@ def test_a_deposit_returned_double_up_to_a_fifth_of_the_price() -> None:
 
 def test_a_share_of_a_sum() -> None:
     assert read_amount("爹留下四十八万存款，俺姊妹四个，俺要俺那四分之一", TODAY).amount == Decimal("120000")
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [
+        ("今年二月二", date(2026, 3, 20)),
+        ("去年龙抬头", date(2025, 3, 1)),
+        ("上个月头一个礼拜六", date(2026, 11, 7)),
+        ("上个月第二个星期三", date(2026, 11, 11)),
+        ("上个月最后一个礼拜天", date(2026, 11, 29)),
+    ],
+)
+def test_lunar_2_2_and_ordinal_weekdays(words: str, day: date) -> None:
+    found = find_dates(f"{words}那天他来借的钱", TODAY)
+    assert found and found[0].value == day and found[0].precision == "day"
+
+
+def test_february_twentieth_is_no_festival() -> None:
+    found = find_dates("2026年二月二十号他来借的钱", TODAY)
+    assert found and found[0].value == date(2026, 2, 20)

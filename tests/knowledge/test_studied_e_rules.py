@@ -156,3 +156,15 @@ def test_a_grace_given_at_a_demand_starts_the_period_when_it_ends(knowledge: Kno
     story = "前年借给他六千，没说啥时候还。2025年5月8号俺去要，跟他说给他半个月时间，到日子还是没给"
     lim = _a(knowledge, story).limitation  # 时效规定第四条
     assert lim.start == date(2025, 5, 23) and lim.status == "in_time"
+
+
+def test_a_name_used_to_sell_goods_is_a_personality_claim(knowledge: Knowledge) -> None:
+    story = "有个卖茶叶的打着俺的名号在抖音上卖货，还说俺是他们的代言人，俺不要钱，就要他们别再用俺的名字、把视频删了"
+    fee = _a(knowledge, story).fee
+    assert fee.kind == "personality"
+
+
+def test_ones_own_photo_used_in_an_advert_is_copyright(knowledge: Knowledge) -> None:
+    story = "俺拍的一组荷花照片叫一家饭店拿去印在菜单上了，没问过俺，俺就要他们停止使用、赔礼道歉，钱不要"
+    fee = _a(knowledge, story).fee
+    assert fee.kind == "ip" and fee.range_yuan == [500, 1000]  # 办法第十三条第（三）项
