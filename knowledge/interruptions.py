@@ -299,6 +299,17 @@ def _told_on(text: str, clauses: list[_Clause], i: int, cues: InterruptionCues) 
     return found[0] if found else None
 
 
+_UNPROVEN = re.compile(
+    r"没(?:有)?录音|没(?:有)?(?:别)?人听见|没人作证|没(?:有)?(?:啥|什么)?证据|没留(?:下)?(?:啥|什么)?(?:证据|记录)|空口(?:说|无凭)|口说无凭"
+)
+
+
+def _sentence_text(text: str, clause: _Clause) -> str:
+    """The sentence a clause belongs to (the sentences as the clause reader counts them)."""
+    parts = _SENTENCE.split(text)
+    return parts[clause.sentence] if clause.sentence < len(parts) else text
+
+
 def read_story(text: str, today: date, cues: InterruptionCues) -> StoryReading:
     """The limitation events and signs ``text`` tells (``today`` resolves relative dates)."""
     clauses = _clauses(text, today, cues)
@@ -315,6 +326,8 @@ def read_story(text: str, today: date, cues: InterruptionCues) -> StoryReading:
                 continue  # an event still to come has not happened
             span = Span(span.lo, min(span.hi, today))
         channel = _channel(clause.text, cues) if name == "demand" else None
+        if cues.kinds[name].effect == "interrupt" and _UNPROVEN.search(_sentence_text(text, clause)):
+            channel = "无凭证"  # 没录音也没别人听见: whether it can be shown decides it (the reading says both)
         events.append(StoryEvent(name, span, channel))
         sentence_of.append(clause.sentence)
         if name == "demand":  # the other side's answer, that day: "他当场说不还" / "他答应下个月还"

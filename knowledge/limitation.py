@@ -576,9 +576,10 @@ def _relayed(
     """The result, unless a demand passed on by somebody else (托人捎话) decides it: it counts only if it can be
     shown to have reached the debtor (时效规定第八条), so then the status is uncertain and both outcomes are said."""
     result = computed(events)
-    if not any(e.channel == "托人捎话" for e in events):
+    doubtful = ("托人捎话", "无凭证")
+    if not any(e.channel in doubtful for e in events):
         return result
-    without = computed([e for e in events if e.channel != "托人捎话"])
+    without = computed([e for e in events if e.channel not in doubtful])
     if without.status == result.status:
         return result
     both = ""
