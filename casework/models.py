@@ -13,7 +13,7 @@
 - ``notifications``: what the ``RecordingNotifier`` recorded (and the workbench's staff notification list);
   ``key`` is UNIQUE so a repeated step never notifies twice; ``seen_at`` is when a person's notice was shown in
   their chat (people on the chat page have no push: a notice waits for their next message).
-- ``staff_users``: workbench accounts (argon2 password hashes).
+- ``staff_users``: workbench accounts (argon2 password hashes; ``session_epoch`` ends old sessions).
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # carried in the signed session cookie: sign-out, a password change and (de)activation raise it, which ends
+    # every session signed in before (a copied cookie included)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def actor(self) -> str:

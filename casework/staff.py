@@ -75,15 +75,22 @@ def create_staff(
     return user
 
 
+def end_sessions(user: StaffUser) -> None:
+    """Every workbench session of ``user`` signed in so far is refused from now on (the caller commits)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
 def set_password(session: Session, user: StaffUser, password: str, *, actor: str) -> None:
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    end_sessions(user)
     audit(session, actor, "staff.password", f"staff:{user.id}")
 
 
 def set_active(session: Session, user: StaffUser, active: bool, *, actor: str) -> None:
     user.active = active
+    end_sessions(user)  # a deactivated account's sessions stay ended when it is activated again
     audit(session, actor, "staff.activate" if active else "staff.deactivate", f"staff:{user.id}")
 
 

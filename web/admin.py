@@ -108,6 +108,8 @@ def staff_password(request: Request, user_id: int, form: Annotated[FormData, Dep
         user = _target(db, user_id)
         try:
             set_password(db, user, str(form.get("password") or ""), actor=me.actor)
+            if user.id == me.id:
+                sign_in(request, me)  # an admin resetting their own password stays signed in here
         except StaffError as exc:
             error = exc.user_message
         name = user.username
@@ -134,7 +136,7 @@ def password_change(request: Request, form: Annotated[FormData, Depends(checked_
                 raise StaffError("passwords differ", "两次输入的新密码不一致。")
             authenticate(db, me.username, str(form.get("old") or ""))
             set_password(db, me, str(form.get("new") or ""), actor=me.actor)
-            sign_in(request, me)  # the old sessions end with the old password; keep this one
+            sign_in(request, me)  # set_password ended every session of the account; this one goes on
         except (StaffError, AuthenticationFailed) as exc:
             error = exc.user_message if isinstance(exc, StaffError) else "原密码不正确。"
     if error:

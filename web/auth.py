@@ -72,5 +72,6 @@ def login(request: Request, form: Annotated[FormData, Depends(checked_form)]) ->
 @router.post("/logout")
 def logout(request: Request, form: Annotated[FormData, Depends(checked_form)]) -> Response:
     del form
-    sign_out(request)
+    with unit_of_work(factory(request)) as db:
+        sign_out(request, db)
     return RedirectResponse("/workbench/login", status_code=303)

@@ -3,13 +3,14 @@
 The database sessions, the settings and the casework notifier come from the running system through
 :mod:`app.deps` (the one typed dependency module; tests build a ``Runtime`` with just these parts).
 
-Sessions are signed cookies (Starlette ``SessionMiddleware``) holding the staff id, a password epoch (a password
-change signs every old session out) and the per-session CSRF token that every POST must carry.
+Sessions are signed cookies (Starlette ``SessionMiddleware``) holding the staff id, the account's session epoch
+and the per-session CSRF token that every POST must carry. The epoch is checked against the database on every
+request: signing out, a password change and (de)activation raise it, so every cookie issued before — a copy
+included — is refused and its bearer is sent to the sign-in page.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
@@ -29,8 +30,9 @@ from starlette.datastructures import FormData
 from app import deps as app_deps
 from casework.models import StaffUser
 from casework.notify import Notifier
-from casework.staff import ROLE_LABELS
+from casework.staff import ROLE_LABELS, end_sessions
 from casework.timeutil import fmt_date, fmt_datetime
+from core.audit import audit
 from core.db import utcnow
 from core.settings import Settings
 from knowledge.court import Court
@@ -110,27 +112,42 @@ def court_name(request: Request) -> str:
     return _court_name(app_settings(request).court_config)
 
 
-def _pw_epoch(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:16]
-
-
 def sign_in(request: Request, user: StaffUser) -> None:
     request.session.clear()
     request.session.update(
-        {"staff_id": user.id, "pw": _pw_epoch(user.password_hash), CSRF_FIELD: secrets.token_urlsafe(32)}
+        {"staff_id": user.id, "epoch": user.session_epoch or 0, CSRF_FIELD: secrets.token_urlsafe(32)}
     )
 
 
-def sign_out(request: Request) -> None:
+def _session_user(request: Request, db: Session) -> StaffUser | None:
+    """The active account this cookie was signed in to, if the account has not ended its sessions since."""
+    staff_id = request.session.get("staff_id")
+    epoch = request.session.get("epoch")
+    if not isinstance(staff_id, int) or not isinstance(epoch, int):
+        return None
+    user = db.get(StaffUser, staff_id)
+    if user is None or not user.active or epoch != (user.session_epoch or 0):
+        return None
+    return user
+
+
+def sign_out(request: Request, db: Session) -> None:
+    """End this session server-side (the account's epoch is raised, so a copy of this cookie, and every other
+    session of the account, is refused from now on) and clear the cookie (the caller commits)."""
+    user = _session_user(request, db)
+    if user is not None:
+        end_sessions(user)
+        audit(db, user.actor, "staff.logout", user.actor)
     request.session.clear()
 
 
 def current_staff(request: Request, db: Session) -> StaffUser:
     """The signed-in, active staff member (loaded in ``db``), or LoginRequired."""
-    staff_id = request.session.get("staff_id")
-    user = db.get(StaffUser, staff_id) if isinstance(staff_id, int) else None
-    if user is None or not user.active or request.session.get("pw") != _pw_epoch(user.password_hash):
-        request.session.pop("staff_id", None)
+    user = _session_user(request, db)
+    if user is None:
+        if request.session.pop("staff_id", None) is not None:
+            request.session.pop("epoch", None)
+            flash(request, "登录已失效（已退出、密码已修改或账号已停用），请重新登录。")
         raise LoginRequired("no valid staff session")
     request.state.staff = StaffView(user.id, user.username, user.name, user.role, user.group_id)
     return user
