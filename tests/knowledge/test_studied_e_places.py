@@ -153,3 +153,13 @@ def test_a_buyer_who_carted_the_goods_away_is_no_carrier(knowledge: Knowledge) -
 )
 def test_a_numeral_in_a_rural_given_name(text: str, names: list[str]) -> None:
     assert [p.name for p in read_parties(text).parties] == names
+
+
+def test_a_neighbours_building_reaching_over_is_a_neighbour_dispute_at_the_property(knowledge: Knowledge) -> None:
+    story = (
+        "俺在山阳区百间房街道有个老院，后邻去年翻盖房子，把屋檐搭到俺院墙上了，一下雨水全流到俺院里，"
+        "后邻一家现在住在中站区"
+    )
+    a = _a(knowledge, story)
+    assert a.cause.name == "相邻关系纠纷"
+    assert a.jurisdiction.rule == "real_estate_exclusive" and a.jurisdiction.competent is True
