@@ -171,6 +171,8 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
             role, cue = "repaid", window
         if role in ("other", "total") and _OTHER_SIDE_PAID.search(window):
             role, cue = "repaid", window  # 提车那天他交了一万八, 开发商到现在付了六百五十五万
+        elif role in ("other", "lent") and _AGAIN_PAID.search(window) and any(s.role == "repaid" for s in spans):
+            role, cue = "repaid", window  # 他先打了三万，后来又转了两万五: a second payment of the same payer
         if role == "other" and _lent_round(text, m.start):
             role, cue = "lent", window  # 前后从俺这拿过三回钱：前年腊月五千，去年六月一万二
         counted = _counted_units(window, cues)
@@ -188,6 +190,7 @@ _OTHER_SIDE_PAID = re.compile(
     r"(?:他|她|对方|人家|他们|老板|开发商|公司|厂里|厂家|买家|买主|租户|房东)(?:们)?[^，。；！？俺我咱]{0,8}?"
     r"(?:交了|付了|给了|转了|打了|还了|结了|交过|付过|给过|转过|打过)$"
 )
+_AGAIN_PAID = re.compile(r"(?:又|再|后来又|接着又|过后又)(?:转|打|给|付|还|交)了$")
 # money taken in rounds, then listed: 前后从俺这拿过三回钱：…, 借过俺三次钱，…
 _LENT_ROUNDS = re.compile(
     r"(?:拿|借|支)(?:过|了|走)(?:俺|我)?(?:[一二两三四五六七八九十几]|\d)+(?:回|次|笔)(?:钱)?"
@@ -403,6 +406,10 @@ def _read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
                 earned = rate.value * count
                 paid = [*by.get("repaid", []), *deducted]
                 return _reading([], paid, earned, rough or rate.mention.approximate or unquantified, spans)
+    totals_after = [t for t in by.get("total", []) if owed and t.mention.start > max(o.mention.start for o in owed)]
+    if owed and totals_after and not by.get("repaid") and totals_after[-1].value > sum(o.value for o in owed):
+        # "欠工程款十八万，另外还有材料钱两万三，一共二十万零三千": the total said after the parts is the claim
+        return _reading(totals_after[-1:], [], Decimal(0), False, spans)
     if owed or arrears_extra:
         # a plain 欠 said before a repayment is the debt before it ("他欠俺5万，还了2万")
         repaid_after = [

@@ -224,7 +224,7 @@ def _people(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> list[
 
 
 _AFTER_PLACE = set("人的这那市县区街乡镇村里")
-_AFTER_NAME = ("合伙", "俩人", "两人", "一块", "一起", "夫妻", "两口")
+_AFTER_NAME = ("合伙", "俩人", "两人", "一块", "一起", "夫妻", "两口", "吵架", "打架", "闹矛")
 
 
 def _name_char(text: str, j: int, given: str, stop: set[str]) -> bool:
