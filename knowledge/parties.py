@@ -224,6 +224,7 @@ def _people(text: str, words: PartyWords, taken: list[tuple[int, int]]) -> list[
 
 
 _AFTER_PLACE = set("人的这那市县区街乡镇村里")
+_AFTER_HE = ("家", "的", "说", "欠", "借", "在", "是", "，", "。", "")
 _AFTER_NAME = ("合伙", "俩人", "两人", "一块", "一起", "夫妻", "两口", "吵架", "打架", "闹矛")
 
 
@@ -231,6 +232,9 @@ def _name_char(text: str, j: int, given: str, stop: set[str]) -> bool:
     """万, 千, 太 and a numeral as the first character of a given name (李万福, 王太行, 孙二虎): a name goes on after
     them with a character that is no stop word, while an amount does not (李四万元, 借了两万)."""
     nxt = text[j + 1 : j + 2]
+    if len(given) == 1 and text[j] == "和" and nxt in _AFTER_HE:
+        # 周定和家的牛, 李春和说: the name ends with 和 ("张三和李四", "王强和他": 和 is "and")
+        return nxt not in load_party_words().surnames
     if not given and text[j] in "二三四五六七八九" and _is_han(nxt) and nxt not in stop:
         return nxt not in "万千百十块元毛角个月年天岁号回次斤"  # 孙二虎, 刘三娃: a numeral in a rural given name
     return not given and text[j] in "万千太" and _is_han(nxt) and nxt not in stop and nxt not in "元块"

@@ -163,3 +163,21 @@ def test_a_neighbours_building_reaching_over_is_a_neighbour_dispute_at_the_prope
     a = _a(knowledge, story)
     assert a.cause.name == "相邻关系纠纷"
     assert a.jurisdiction.rule == "real_estate_exclusive" and a.jurisdiction.competent is True
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("孟庆和家的狗把俺咬了", ["孟庆和"]),
+        ("王强和他媳妇一块借的钱", ["王强"]),
+        ("杨光和吴丽一块欠俺钱", ["杨光", "吴丽"]),
+    ],
+)
+def test_he_ending_a_name_or_joining_two(text: str, names: list[str]) -> None:
+    assert [p.name for p in read_parties(text).parties] == names
+
+
+def test_money_paid_twice_by_mistake_is_unjust_enrichment(knowledge: Knowledge) -> None:
+    story = "俺们厂会计把一笔四万的材料款重复转给了一家公司，人家不退，那家公司办公室在解放区"
+    a = _a(knowledge, story)
+    assert a.cause.name == "不当得利纠纷" and a.jurisdiction.competent is False
