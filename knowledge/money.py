@@ -161,14 +161,18 @@ def money_spans(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | Non
         tail = after[:10]
         if role == "addon" and any(w in tail for w in cues.waived_after):
             role = "other"
-        elif role == "other" and any(w in window[-6:] for w in cues.assets) and any(w in text for w in cues.division):
-            role = "worth"
+        elif role == "other" and any(w in window[-6:] or w in after[:6] for w in cues.assets) and any(
+            w in text for w in cues.division
+        ):
+            role = "worth"  # 俺俩有…，还有八万块钱存款: savings to divide
         if role in ("deposit", "lent", "other", "owed") and any(w in tail for w in cues.deducted_after):
             role = "deducted"
         elif role in ("other", "price") and any(w in tail for w in cues.owed_after) and not _hearsay(window, cues):
             role = "owed"
         if role == "other" and _paid_round(text, m.start, window, cues):
             role, cue = "repaid", window
+        if role == "rate" and _OVERPAID.search(window[: window.rfind(cue)] if cue else ""):
+            role, cue, unit = "item", window, None  # 多交的一个月房租一千八: a sum overpaid, not a monthly rate
         if role in ("other", "total") and _OTHER_SIDE_PAID.search(window):
             role, cue = "repaid", window  # 提车那天他交了一万八, 开发商到现在付了六百五十五万
         elif role in ("other", "lent") and _AGAIN_PAID.search(window) and any(s.role == "repaid" for s in spans):
@@ -190,6 +194,7 @@ _OTHER_SIDE_PAID = re.compile(
     r"(?:他|她|对方|人家|他们|老板|开发商|公司|厂里|厂家|买家|买主|租户|房东)(?:们)?[^，。；！？俺我咱]{0,8}?"
     r"(?:交了|付了|给了|转了|打了|还了|结了|交过|付过|给过|转过|打过)$"
 )
+_OVERPAID = re.compile(r"多(?:交|付|给|缴)(?:了)?的(?:那)?$")
 _AGAIN_PAID = re.compile(r"(?:又|再|后来又|接着又|过后又)(?:转|打|给|付|还|交)了$")
 # money taken in rounds, then listed: 前后从俺这拿过三回钱：…, 借过俺三次钱，…
 _LENT_ROUNDS = re.compile(
@@ -360,7 +365,9 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
         kept = min(d, price * Decimal("0.2")) if price else d
         return ClaimReading(d + kept, False, spans=reading.spans)
     share = _SHARE.search(text)
-    if share is not None and len({s.value for s in spans if s.role not in ("repaid", "deducted")}) == 1:
+    bases = {s.value for s in spans if s.role not in ("repaid", "deducted")}
+    # a share asked of a sum (not in a division of property: a divorce's fee is on the whole, 办法第十三条第（二）项)
+    if share is not None and not any(w in text for w in cues.division) and len(bases) == 1:
         fraction = Decimal(1) / 2 if share.group("f") == "一半" else (
             Decimal(_CN_SMALL.index(share.group("n")) + 1) / Decimal(_CN_SMALL.index(share.group("d")) + 1)
         )

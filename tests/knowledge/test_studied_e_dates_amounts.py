@@ -169,3 +169,15 @@ def test_february_twentieth_is_no_festival() -> None:
 )
 def test_pay_settled_rounds_paid_a_second_payment_and_a_total_after_its_parts(story: str, owed: Decimal) -> None:
     assert read_amount(story, TODAY).amount == owed
+
+
+def test_savings_named_after_the_figure_count_in_a_divorce(knowledge: Knowledge) -> None:
+    story = "俺要跟他离婚，俺俩有套房子值二十六万，还有五万块钱存款，俺要分一半"
+    a = assess(knowledge, story, None, TODAY, searcher=None)
+    # 办法第十三条第（二）项第1目: the divorce fee on the total property (310,000), never on the half asked
+    assert a.fee.kind == "divorce" and a.fee.range_yuan == [600, 850]
+
+
+def test_a_sum_overpaid_is_an_item_not_a_rate() -> None:
+    story = "退租的时候房东押金两千和俺多交的一个月房租一千五都不退"
+    assert read_amount(story, TODAY).amount == Decimal("3500")
