@@ -34,6 +34,7 @@ from bot.wechat.gateway import WeChatGateway
 from casework.notify import Notifier
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade_to_head
+from core.pii import PiiCipher
 from core.ratelimit import RateLimiter
 from core.settings import Settings
 from knowledge.service import Knowledge
@@ -171,7 +172,8 @@ def build_runtime(settings: Settings) -> Runtime:
     notifier = make_notifier(settings)  # the one notifier: the dialog's hand-offs and the workbench share it
     handoff = CaseworkHandoff(settings, notifier)
     services = Services(knowledge=kb, searcher=None, handoff=handoff, phraser=make_phraser(settings))
-    engine = DialogEngine(SqlDialogStore(factory), settings, services)
+    # the dialog state and stored replies are sealed at rest with the PII key (they hold stories with ID and phone)
+    engine = DialogEngine(SqlDialogStore(factory, PiiCipher(settings.pii_key)), settings, services)
     return Runtime(
         settings=settings,
         sessions=factory,

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core.db import Base, UTCDateTime, utcnow
+from core.pii import PiiCipher
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,18 +189,38 @@ class MemoryDialogStore(DialogStore):
 # ------------------------------------------------------------------------------------------ SQLAlchemy
 
 
+# Dialog state and stored replies are sealed at rest with the PII key (Fernet): a person's story and answers hold ID
+# and phone numbers, and nothing in clear may stay in the database (issue 14 §4). Rows written before sealing (plain
+# JSON) still load; the next save seals them.
+SEALED = "sealed:"
+
+
+def seal(payload: str, cipher: PiiCipher | None) -> str:
+    return SEALED + cipher.encrypt(payload) if cipher is not None else payload
+
+
+def unseal(stored: str, cipher: PiiCipher | None) -> str:
+    """The JSON text of a stored dialog state or reply (sealed or, from before sealing, plain)."""
+    if stored.startswith(SEALED):
+        if cipher is None:
+            raise ValueError("a sealed dialog row and no PII key to open it")
+        return cipher.decrypt(stored[len(SEALED) :])
+    return stored
+
+
 class _SqlTx(DialogTx):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cipher: PiiCipher | None = None) -> None:
         self._session = session
+        self._cipher = cipher
 
     def load(self, key: SessionKey) -> DialogRecord | None:
         row = self._session.get(DialogRow, str(key))
         if row is None:
             return None
-        return DialogRecord(state=row.state, data=json.loads(row.data), version=row.version)
+        return DialogRecord(state=row.state, data=json.loads(unseal(row.data, self._cipher)), version=row.version)
 
     def save(self, key: SessionKey, record: DialogRecord) -> None:
-        payload = json.dumps(record.data, ensure_ascii=False, default=str)
+        payload = seal(json.dumps(record.data, ensure_ascii=False, default=str), self._cipher)
         row = self._session.get(DialogRow, str(key))
         if row is None:
             self._session.add(DialogRow(key=str(key), state=record.state, data=payload, version=1))
@@ -219,7 +240,7 @@ class _SqlTx(DialogTx):
         row = self._session.execute(
             select(ProcessedMessage.reply).where(ProcessedMessage.dedupe_key == dedupe_key)
         ).scalar_one_or_none()
-        return json.loads(row) if row is not None else None
+        return json.loads(unseal(row, self._cipher)) if row is not None else None
 
     def claim_message(self, dedupe_key: str, key: SessionKey) -> None:
         stored = self.stored_reply(dedupe_key)
@@ -237,7 +258,7 @@ class _SqlTx(DialogTx):
         row = self._session.get(ProcessedMessage, dedupe_key)
         if row is None:  # pragma: no cover - claim_message always runs first
             raise KeyError(dedupe_key)
-        row.reply = json.dumps(reply, ensure_ascii=False)
+        row.reply = seal(json.dumps(reply, ensure_ascii=False), self._cipher)
         self._session.flush()
 
     @property
@@ -246,8 +267,9 @@ class _SqlTx(DialogTx):
 
 
 class SqlDialogStore(DialogStore):
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], cipher: PiiCipher | None = None) -> None:
         self._factory = factory
+        self._cipher = cipher
 
     @property
     def factory(self) -> sessionmaker[Session]:
@@ -257,7 +279,7 @@ class SqlDialogStore(DialogStore):
     def transaction(self) -> Iterator[DialogTx]:
         session = self._factory()
         try:
-            yield _SqlTx(session)
+            yield _SqlTx(session, self._cipher)
             session.commit()
         except BaseException:
             session.rollback()

@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from core.pii import contains_pii
 from knowledge._base import DATA_DIR, DataModel, load_model
 from knowledge.causes import CauseTable
 from knowledge.court import Court
@@ -221,8 +222,19 @@ def _party_name(value: str) -> str:
     return value
 
 
+def _address(value: str) -> str:
+    """An address: never a phone or ID number (it would sit in the complaint and the records in clear)."""
+    if contains_pii(value):
+        raise InputError(
+            "address holds a phone or ID number",
+            "这一项要写住址（比如：焦作市山阳区某某街道某某路某号），看起来您输入了电话或证件号码，请重新输入住址。",
+        )
+    return value[:300]
+
+
 VALIDATORS: dict[str, Callable[[str], str]] = {
     "text": lambda value: value[:300],
+    "address": _address,
     "party_name": _party_name,
     "id_number": lambda value: validate_id_number(value).number,
     "mobile": normalize_mobile,

@@ -60,6 +60,19 @@ def _conversations(http: Any, bx: SimpleNamespace, tag: str) -> None:
     assert assess.status_code < 500
 
 
+def _stored_leaks(root: Path) -> dict[str, list[str]]:
+    """Every file the server wrote (the database, the Chroma and BM25 stores, anything else under ``root``) read as
+    bytes, UTF-8 and UTF-16 both (SQLite keeps text as UTF-8; an index may not), with the clear numbers it holds."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "server.log"):
+        raw = path.read_bytes()
+        text = raw.decode("utf-8", errors="ignore") + raw.decode("utf-16-le", errors="ignore")
+        hits = _leaks(text)
+        if hits:
+            found[str(path.relative_to(root))] = sorted(set(hits))
+    return found
+
+
 def _leaks(text: str) -> list[str]:
     return [s for s in SECRETS if s in text] + re.findall(r"(?<!\d)1[3-9]\d{9}(?!\d)", text)
 
@@ -116,6 +129,8 @@ def test_no_clear_numbers_in_the_server_output(tmp_path: Path, bx: SimpleNamespa
     finally:
         server.stop()
     text = server.output()
+    stored = _stored_leaks(tmp_path)
+    assert stored == {}, f"ID or phone numbers in clear at rest: {stored}"
     assert "POST /wechat" in text and "DEBUG" in text  # the access log and the debug lines were captured
     assert "--- Logging error ---" not in text
     assert _leaks(text) == [], [line for line in text.splitlines() if _leaks(line)][:5]

@@ -114,3 +114,41 @@ def test_concurrent_claims_of_one_message_let_exactly_one_through(store: DialogS
     assert len(dupes) == 3
     with store.transaction() as tx:
         assert tx.stored_reply("same-msg") == {"parts": [f"w{winners[0]}"], "quick": []}
+
+
+# --- sealed at rest (issue 14 §4): the dialog state and stored replies hold stories with ID and phone numbers
+
+
+def test_a_sealed_store_keeps_nothing_in_clear(sqlite_factory: sessionmaker[Session]) -> None:
+    from cryptography.fernet import Fernet
+
+    from bot.store import SEALED, DialogRow, ProcessedMessage
+    from core.pii import PiiCipher
+
+    store = SqlDialogStore(sqlite_factory, PiiCipher(Fernet.generate_key().decode()))
+    story = "我电话13912345678，身份证410811198503041230，朋友借钱不还"
+    store.set(KEY, DialogRecord(state="intake", data={"story": story}))
+    with store.transaction() as tx:
+        tx.claim_message("m1", KEY)
+        tx.store_reply("m1", {"parts": [f"您说：{story}"]})
+    with sqlite_factory() as s:
+        row = s.get(DialogRow, str(KEY))
+        reply = s.get(ProcessedMessage, "m1")
+        assert row is not None and reply is not None
+        for raw in (row.data, reply.reply):
+            assert raw.startswith(SEALED) and "13912345678" not in raw and "410811198503041230" not in raw
+    rec = store.get(KEY)
+    assert rec is not None and rec.data == {"story": story}  # opened again with the key
+    with store.transaction() as tx:
+        assert tx.stored_reply("m1") == {"parts": [f"您说：{story}"]}
+
+
+def test_a_row_from_before_sealing_still_loads(sqlite_factory: sessionmaker[Session]) -> None:
+    from cryptography.fernet import Fernet
+
+    from core.pii import PiiCipher
+
+    SqlDialogStore(sqlite_factory).set(KEY, DialogRecord(state="intake", data={"story": "借了五万"}))
+    sealed = SqlDialogStore(sqlite_factory, PiiCipher(Fernet.generate_key().decode()))
+    rec = sealed.get(KEY)
+    assert rec is not None and rec.data == {"story": "借了五万"}

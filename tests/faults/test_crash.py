@@ -27,10 +27,13 @@ from sqlalchemy import select
 from bench.drive import send, talk_until
 from bench.server import ProductServer
 from bench.wxclient import WeChatClient, next_msg_id
-from bot.store import DialogRow, ProcessedMessage
+from bot.store import SEALED, DialogRow, ProcessedMessage, unseal
 from casework.models import CaseParty, CaseRecord
+from core.pii import PiiCipher
+from core.settings import Settings
 
 pytestmark = pytest.mark.server
+DEFAULT_PII_KEY = Settings.model_fields["pii_key"].default
 HERE = Path(__file__).resolve().parent
 CONFIRM = "请核对起诉状"
 
@@ -74,7 +77,9 @@ def _crash_and_retry(tmp_path: Path, fx: SimpleNamespace, wxc: WeChatClient, url
         assert s.get(ProcessedMessage, f"wechat:MsgId={msg_id}") is None
         row = s.get(DialogRow, f"wechat:{user.openid}")
         assert row is not None and row.state == "filing_confirm"
-        assert "plaintiff_id" in row.data and "张三" in row.data  # the form answered before the crash
+        assert row.data.startswith(SEALED) and "张三" not in row.data  # sealed at rest (issue 14 §4)
+        opened = unseal(row.data, PiiCipher(fx.server_env(tmp_path, url).get("PII_KEY") or DEFAULT_PII_KEY))
+        assert "plaintiff_id" in opened and "张三" in opened  # the form answered before the crash
 
     restarted = ProductServer(fx.server_env(tmp_path, url, DB_AUTO_MIGRATE="false"), tmp_path / "restarted.log")
     try:

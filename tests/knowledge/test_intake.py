@@ -205,3 +205,13 @@ def test_form_answers_are_validated_by_the_named_validator(field: str, answer: s
     with pytest.raises(InputError) as err:
         answer_form_field(slot, answer)
     assert says in err.value.user_message
+
+
+@pytest.mark.parametrize("answer", ["13912345678", "139 1234 5678", "410811198503041230", "建设路18号 13912345678"])
+def test_an_address_answer_is_never_a_phone_or_id_number(knowledge: Any, answer: str) -> None:
+    from knowledge.intake import answer_form_field
+
+    slot = next(s for s in knowledge.slots.form if s.name == "plaintiff_address")
+    with pytest.raises(InputError):
+        answer_form_field(slot, answer)
+    assert answer_form_field(slot, "焦作市山阳区建设路18号") == "焦作市山阳区建设路18号"
