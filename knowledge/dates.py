@@ -282,9 +282,13 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+# months said relative to this one (上上个月, 上月, 本月, 下个月 …), 个 dropped
+_REL_MONTHS = {"上上月": -2, "上月": -1, "这月": 0, "本月": 0, "下月": 1, "下下月": 2}
+
+
 def _month_weekday(g: dict[str, str], today: date) -> Span:
     """上个月头一个礼拜六: the nth (or last) weekday of a month said relative to this one."""
-    by = {"上上月": -2, "上月": -1, "这月": 0, "本月": 0, "下月": 1}[g["rm"].replace("个", "")]
+    by = _REL_MONTHS[g["rm"].replace("个", "")]
     year, month = _shift_month(today.year, today.month, by)
     wd = "一二三四五六日".find(g["wd"]) if g["wd"] != "天" else 6
     if g["ord"] == "最后一个":
@@ -313,9 +317,7 @@ def _explicit(kind: str, m: re.Match[str], today: date) -> Span | None:
             return _year_span(year, g.get("part"))
         return _month_span(year, month, _num(g.get("d")), g.get("mpart"))
     if kind == "rel_month":
-        rm = g["rm"].replace("个", "")
-        by = {"上上月": -2, "上月": -1, "这月": 0, "本月": 0, "下月": 1, "下下月": 2}[rm]
-        year, month = _shift_month(today.year, today.month, by)
+        year, month = _shift_month(today.year, today.month, _REL_MONTHS[g["rm"].replace("个", "")])
         return _month_span(year, month, _num(g.get("d")), g.get("mpart"))
     if kind == "month_weekday":
         return _month_weekday(g, today)

@@ -368,14 +368,15 @@ def read_claim(text: str, cues: MoneyCues, blocked: list[tuple[int, int]] | None
     bases = {s.value for s in spans if s.role not in ("repaid", "deducted")}
     # a share asked of a sum (not in a division of property: a divorce's fee is on the whole, 办法第十三条第（二）项)
     if share is not None and not any(w in text for w in cues.division) and len(bases) == 1:
-        fraction = Decimal(1) / 2 if share.group("f") == "一半" else (
-            Decimal(_CN_SMALL.index(share.group("n")) + 1) / Decimal(_CN_SMALL.index(share.group("d")) + 1)
-        )
+        half = share.group("f") == "一半"
+        num = Decimal(1) if half else _count_value(share.group("n"))
+        den = Decimal(2) if half else _count_value(share.group("d"))
+        if num is None or not den:
+            return reading
+        fraction = num / den
         return ClaimReading((reading.amount * fraction).quantize(Decimal("0.01")), False, spans=reading.spans)
     return reading
 
-
-_CN_SMALL = "一二三四五六七八九十"
 
 
 def _called_deposit(text: str, span: MoneySpan) -> bool:

@@ -331,7 +331,9 @@ _BUSINESSES = (
     "公司|厂|店|超市|商行|门市|饭店|酒店|医院|诊所|学校|开发商|物业|驾校|旅行社|合作社|养殖场|工地|商场|银行|网吧|KTV|宾馆|景区"
 )
 
-_business_after = re.compile(r"^(?:的)?(?:一家|一个|这家|那家|有家)[\u4e00-\u9fff]{0,6}?(?:" + _BUSINESSES + r")")
+# 解放区一家农机公司, 温县一个开发商, 辉县一家旅游公司: a business of that place
+_BUSINESS = r"(?:的)?(?:一家|一个|这家|那家|有家)[\u4e00-\u9fff]{0,6}?(?:" + _BUSINESSES + r")"
+_business_after = re.compile("^" + _BUSINESS)
 
 _DURATION_SAID = re.compile(r"(?:这|那)?(?:[0-9]+|[一二两三四五六七八九十半]{1,3})个?多?(?:月|年|天|星期)[多来]?")
 
@@ -398,8 +400,8 @@ def read_places(text: str, court: Court, today: date, *, skip: Sequence[tuple[in
     people = [c for c in words.other_cues if c not in _NOT_PEOPLE]
     someone_after = re.compile(
         r"^(?:的(?:那个|那)?人|(?:的)?(?:一个|那个|这个|一位)人|来的|"
-        # 解放区一家农机公司, 温县一个开发商, 辉县一家旅游公司: a business of that place
-        r"(?:的)?(?:一家|一个|这家|那家|有家)[\u4e00-\u9fff]{0,6}?(?:" + _BUSINESSES + r")|"
+        + _BUSINESS
+        + r"|"
         r"(?:的)?(?:一个|那个|这个|一位)?(?:"
         + _MASK
         + r"|[\u4e00-\u9fff]某某?|(?:老|小)[\u4e00-\u9fff](?![房宅家院])|"
