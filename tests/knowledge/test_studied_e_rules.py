@@ -174,3 +174,8 @@ def test_an_acknowledgement_nobody_can_show_leaves_it_open(knowledge: Knowledge)
     story = "2022年9月1号该还俺的八千，去年春节他当面跟俺说钱他认，过段时间就还，没录音也没人听见，后来俺再没找过他"
     lim = _a(knowledge, story).limitation  # 时效规定第八条: it interrupts only if it can be shown
     assert lim.status == "unknown" and "证明" in lim.basis
+
+
+def test_a_grace_said_with_lia(knowledge: Knowledge) -> None:
+    story = "老姚前年借俺一万，没说啥时候还，今年3月10号俺找他要，跟他说给他俩月时间，到日子还是没还"
+    assert _a(knowledge, story).limitation.start == date(2026, 5, 10)
